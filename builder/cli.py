@@ -1,0 +1,84 @@
+"""The `cohub` command line: parse arguments, run a command, map outcomes to exit codes.
+
+Exit status: 0 success, 1 content errors, 2 usage errors (SPEC §6). Content problems
+are diagnostics, never tracebacks; an unexpected exception is a bug in cohub and says
+so, with the traceback only under --debug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from .check import run_check
+from .clock import build_date
+from .config import CONFIG_FILE
+from .errors import UsageError
+from .scaffold import KINDS, scaffold
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 70
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--root", type=Path, default=Path("."), help="the hub's root folder (default: .)"
+    )
+    common.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
+    main = argparse.ArgumentParser(
+        prog="cohub",
+        description="Build a co-creation hub: ideas, answers, feedback rounds and changelogs.",
+    )
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check", parents=[common], help="validate content (for pull requests)"
+    )
+    check.add_argument("--format", choices=("text", "github", "json"), default="text")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+
+    new = commands.add_parser("new", parents=[common], help="scaffold a content file")
+    new.add_argument("kind", choices=tuple(KINDS))
+    new.add_argument("title", help="the title (for a person: their name)")
+    new.add_argument("--author", help="the handle of who raised the idea (required for an idea)")
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return run(args)
+    except UsageError as exc:
+        print(f"cohub: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug in cohub, not in the content
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(
+                f"cohub: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+                file=sys.stderr,
+            )
+        return EXIT_BUG
+
+
+def run(args: argparse.Namespace) -> int:
+    root: Path = args.root
+    if not root.is_dir():
+        raise UsageError(f"--root {root}: no such folder")
+    if args.command == "check":
+        return run_check(root, format=args.format, strict=args.strict)
+    if args.command == "new":
+        if not (root / CONFIG_FILE).is_file():
+            raise UsageError(
+                f"no {CONFIG_FILE} in {root}: run cohub new from a hub's root or pass --root"
+            )
+        path = scaffold(root, args.kind, args.title, build_date(), author=args.author)
+        print(path.relative_to(root).as_posix())
+        return EXIT_OK
+    raise UsageError(f"unknown command {args.command}")

@@ -1,0 +1,30 @@
+"""The build date: the one place cohub reads the clock.
+
+Reproducible builds (https://reproducible-builds.org/specs/source-date-epoch/) set
+SOURCE_DATE_EPOCH; everything date-dependent (a round's state, the roadmap's 90-day
+window, `cohub new`'s dates) derives from the value returned here, so the same content
+and the same epoch always give the same site.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+
+from .errors import UsageError
+
+
+def build_date(environ: Mapping[str, str] | None = None) -> date:
+    """The UTC date of SOURCE_DATE_EPOCH when set, else today in UTC."""
+    env = os.environ if environ is None else environ
+    raw = env.get("SOURCE_DATE_EPOCH")
+    if raw is None or raw == "":
+        return datetime.now(UTC).date()
+    try:
+        seconds = int(raw.strip())
+        return datetime.fromtimestamp(seconds, UTC).date()
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, found {raw!r}"
+        ) from None

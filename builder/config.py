@@ -1,0 +1,68 @@
+"""Config: `hub.yaml`, read into a frozen dataclass through the same validator as
+content, so its errors look and point exactly like content errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from .content import FrontMatterError, read_text
+from .errors import Pos, Problems, UsageError
+from .schema import HUB
+from .validate import Validator
+from .yamltree import Mapping, YamlError, kind_of, parse
+
+CONFIG_FILE = "hub.yaml"
+
+
+@dataclass(frozen=True)
+class Config:
+    """A hub's settings (SPEC §2)."""
+
+    title: str
+    base_url: str
+    description: str = ""
+    language: str = "en"
+    repository: str | None = None
+    branch: str = "main"
+    #: Product key -> display name, in the order hub.yaml lists them.
+    products: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    feed_size: int = 50
+
+
+def load_config(root: Path, problems: Problems) -> Config | None:
+    """The hub's config, or None when hub.yaml has errors (already reported).
+
+    A missing hub.yaml is a usage error, not a content error: the command was most
+    likely run from the wrong folder.
+    """
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        raise UsageError(
+            f"no {CONFIG_FILE} in {root}: run cohub from a hub's root folder or pass --root DIR"
+        )
+    try:
+        node = parse(read_text(path.read_bytes()))
+    except (YamlError, FrontMatterError) as exc:
+        problems.error(CONFIG_FILE, exc.pos, exc.message, hint=exc.hint)
+        return None
+    if not isinstance(node, Mapping):
+        found = "nothing" if node is None else kind_of(node)
+        problems.error(CONFIG_FILE, Pos(), f"expected a mapping of settings, found {found}")
+        return None
+    before = len(problems.errors)
+    values = Validator(CONFIG_FILE, problems, None).record(node, HUB, anchor=Pos())
+    if len(problems.errors) > before:
+        return None
+    base_url = values["base_url"]
+    return Config(
+        title=values["title"],
+        base_url=base_url if base_url.endswith("/") else base_url + "/",
+        description=values.get("description", ""),
+        language=values.get("language", "en"),
+        repository=values.get("repository", "").rstrip("/") or None,
+        branch=values.get("branch", "main"),
+        products=MappingProxyType(dict(values.get("products", {}))),
+        feed_size=values.get("feed_size", 50),
+    )

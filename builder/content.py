@@ -1,0 +1,137 @@
+"""Load: read every content file and split its front matter, keeping line numbers.
+
+A file whose front matter is missing or unreadable gets exactly one error but still
+yields a `Source` (with `front=None`), because its slug exists: references to it from
+other files must not pile "unknown idea" errors on top of the real problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import yamltree
+from .errors import Pos, Problems
+from .schema import CONTENT_TYPES
+from .slugs import SLUG_RULE, is_slug, slugify
+
+
+@dataclass(frozen=True)
+class Source:
+    """One content file as read from disk, before validation."""
+
+    folder: str
+    slug: str
+    path: str
+    front: yamltree.Mapping | None
+    body: str
+    body_line: int
+
+
+class FrontMatterError(Exception):
+    def __init__(self, pos: Pos, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.pos, self.message, self.hint = pos, message, hint
+
+
+def load_content(root: Path, problems: Problems) -> list[Source]:
+    """Every `content/<type>/*.md` file, sorted by path so output order never depends
+    on the file system."""
+    content = root / "content"
+    if not content.is_dir():
+        return []
+    sources: list[Source] = []
+    for entry in sorted(content.iterdir()):
+        rel = entry.relative_to(root).as_posix()
+        if entry.name.startswith("."):
+            continue
+        if not entry.is_dir() or entry.name not in CONTENT_TYPES:
+            problems.warning(
+                rel,
+                Pos(),
+                "not read: content/ holds only the folders " + ", ".join(CONTENT_TYPES),
+            )
+            continue
+        for path in sorted(entry.iterdir()):
+            file_rel = path.relative_to(root).as_posix()
+            if path.name.startswith("."):
+                continue
+            if path.is_dir() or path.suffix != ".md":
+                problems.warning(file_rel, Pos(), f"not read: only .md files in {rel}/ are content")
+                continue
+            source = load_file(path, file_rel, entry.name, problems)
+            sources.append(source)
+    return sources
+
+
+def load_file(path: Path, rel: str, folder: str, problems: Problems) -> Source:
+    slug = path.stem
+    if not is_slug(slug):
+        suggestion = slugify(slug)
+        problems.error(
+            rel,
+            Pos(),
+            f"file name '{path.name}' is not a valid slug ({SLUG_RULE})",
+            hint=f"rename it to {suggestion}.md" if suggestion else "",
+        )
+    try:
+        text = read_text(path.read_bytes())
+        front_text, body, body_line = split_front_matter(text)
+        front = parse_front_matter(front_text, CONTENT_TYPES[folder].noun)
+    except FrontMatterError as exc:
+        problems.error(rel, exc.pos, exc.message, hint=exc.hint)
+        return Source(folder, slug, rel, None, "", 1)
+    return Source(folder, slug, rel, front, body, body_line)
+
+
+def read_text(data: bytes) -> str:
+    """UTF-8 with an optional BOM; CRLF and CR become LF so line numbers are the
+    editor's."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise FrontMatterError(
+            Pos(line, column),
+            f"the file is not UTF-8 (byte 0x{data[exc.start]:02x})",
+            "save it as UTF-8",
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str) -> tuple[str, str, int]:
+    """(YAML text, Markdown body, the body's first line number)."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        raise FrontMatterError(
+            Pos(),
+            "missing front matter: the first line must be '---'",
+            "start the file with '---', the fields, then another '---'",
+        )
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() == "---":
+            front = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return front, body, index + 2
+    raise FrontMatterError(
+        Pos(),
+        "front matter opened on line 1 is never closed",
+        "add a line '---' after the last field",
+    )
+
+
+def parse_front_matter(text: str, noun: str) -> yamltree.Mapping:
+    try:
+        node = yamltree.parse(text, first_line=2)
+    except yamltree.YamlError as exc:
+        raise FrontMatterError(exc.pos, exc.message, exc.hint) from None
+    if node is None:
+        raise FrontMatterError(Pos(), f"the front matter is empty; {noun} needs its fields")
+    if not isinstance(node, yamltree.Mapping):
+        raise FrontMatterError(
+            node.pos,
+            f"the front matter must be a mapping of fields, found {yamltree.kind_of(node)}",
+            "write one 'field: value' per line",
+        )
+    return node

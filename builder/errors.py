@@ -1,0 +1,122 @@
+"""Diagnostics: the one shape in which every stage reports a content problem.
+
+Stages never raise for bad content; they append to a `Problems` list so that one run
+reports everything, and the command line decides how to print and what exit code to
+use. Messages are part of the interface (tests assert them word for word).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from pathlib import PurePosixPath
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Pos:
+    """A 1-based line and column in a file; (1, 1) when nothing finer is known."""
+
+    line: int = 1
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem, located precisely enough for an editor or a CI annotation."""
+
+    path: str
+    line: int
+    column: int
+    severity: Severity
+    message: str
+    field: str = ""
+    hint: str = ""
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.severity != Severity.ERROR, self.message)
+
+    def text(self) -> str:
+        """`path:line:column: error: field: message (hint)` — the format compilers use,
+        so terminals and editors make it clickable."""
+        where = f"{self.path}:{self.line}:{self.column}"
+        what = f"{self.field}: {self.message}" if self.field else self.message
+        tail = f" ({self.hint})" if self.hint else ""
+        return f"{where}: {self.severity}: {what}{tail}"
+
+    def github(self, prefix: str = "") -> str:
+        """A GitHub Actions workflow command; GitHub wants paths from the repository
+        top, which may sit above the hub root, hence `prefix`."""
+        path = str(PurePosixPath(prefix, self.path)) if prefix else self.path
+        what = f"{self.field}: {self.message}" if self.field else self.message
+        if self.hint:
+            what += f" ({self.hint})"
+        return (
+            f"::{self.severity} file={_escape_property(path)},line={self.line},"
+            f"col={self.column}::{_escape_data(what)}"
+        )
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+@dataclass
+class Problems:
+    """Collects diagnostics across stages. The only mutable object a stage receives."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, path: str, pos: Pos, message: str, *, field: str = "", hint: str = "") -> None:
+        self.items.append(
+            Diagnostic(path, pos.line, pos.column, Severity.ERROR, message, field, hint)
+        )
+
+    def warning(
+        self, path: str, pos: Pos, message: str, *, field: str = "", hint: str = ""
+    ) -> None:
+        self.items.append(
+            Diagnostic(path, pos.line, pos.column, Severity.WARNING, message, field, hint)
+        )
+
+    def extend(self, others: Iterable[Diagnostic]) -> None:
+        self.items.extend(others)
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(set(self.items), key=Diagnostic.sort_key)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == Severity.WARNING]
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(self.sorted())
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def as_json(diagnostics: Iterable[Diagnostic]) -> str:
+    return json.dumps(
+        [{**asdict(d), "severity": str(d.severity)} for d in diagnostics],
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+class UsageError(Exception):
+    """A problem with how cohub was invoked rather than with the content (exit 2)."""

@@ -1,0 +1,282 @@
+"""What each kind of file may contain, declared as data.
+
+The validator interprets these declarations, `cohub new` writes their required fields,
+and the docs can be generated from them, so the three never disagree. Cross-file rules
+(does that round exist?) belong to the model; per-file rules that one field type
+cannot express (dates in order, closes after opens) live beside the validator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+STATUSES = ("new", "under-review", "planned", "in-progress", "shipped", "declined")
+CHANGE_TYPES = ("added", "changed", "deprecated", "removed", "fixed", "security")
+
+
+# Field types. Each says, in `describe`, how it is named in "expected …" messages.
+
+
+@dataclass(frozen=True)
+class Text:
+    describe: str = "text"
+
+
+@dataclass(frozen=True)
+class Markdown:
+    describe: str = "Markdown text"
+
+
+@dataclass(frozen=True)
+class Date:
+    describe: str = "a date (YYYY-MM-DD)"
+
+
+@dataclass(frozen=True)
+class Boolean:
+    describe: str = "true or false"
+
+
+@dataclass(frozen=True)
+class Integer:
+    minimum: int = 0
+    describe: str = "a whole number"
+
+
+@dataclass(frozen=True)
+class Url:
+    describe: str = "an http(s) URL"
+
+
+@dataclass(frozen=True)
+class UrlPath:
+    """A site-relative path such as `/old/path/` (for aliases)."""
+
+    describe: str = "a path like /old/path/"
+
+
+@dataclass(frozen=True)
+class Choice:
+    values: tuple[str, ...]
+
+    @property
+    def describe(self) -> str:
+        return "one of " + ", ".join(self.values)
+
+
+@dataclass(frozen=True)
+class Slug:
+    """A reference to another item by slug, resolved by the model. `target` names the
+    content folder (`ideas`, `rounds`) or `products` for a key of hub.yaml's products."""
+
+    target: str
+
+    @property
+    def describe(self) -> str:
+        noun = {"ideas": "an idea", "rounds": "a round", "products": "a product key"}[self.target]
+        return f"{noun} slug"
+
+
+@dataclass(frozen=True)
+class Person:
+    describe: str = 'a handle (like sarah-merion) or {name: "Someone"}'
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: FieldType
+
+    @property
+    def describe(self) -> str:
+        return f"a list of {self.item.describe}"
+
+
+@dataclass(frozen=True)
+class EitherOf:
+    options: tuple[FieldType, ...]
+
+    @property
+    def describe(self) -> str:
+        return " or ".join(option.describe for option in self.options)
+
+
+@dataclass(frozen=True)
+class MappingOf:
+    """A mapping from slug keys to values (hub.yaml's `products`)."""
+
+    value: FieldType
+    describe: str = "a mapping of keys to names"
+
+
+@dataclass(frozen=True)
+class Record:
+    """A nested mapping with its own fields (an update, a change)."""
+
+    name: str
+    fields: tuple[Field, ...]
+
+    @property
+    def describe(self) -> str:
+        return f"{self.name} (a mapping)"
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+FieldType = (
+    Text
+    | Markdown
+    | Date
+    | Boolean
+    | Integer
+    | Url
+    | UrlPath
+    | Choice
+    | Slug
+    | Person
+    | ListOf
+    | EitherOf
+    | MappingOf
+    | Record
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: FieldType
+    required: bool = False
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class ContentType:
+    """One folder of `content/`: its files all follow `record`."""
+
+    folder: str
+    noun: str
+    record: Record
+    body: str
+
+
+_COMMON = (
+    Field("draft", Boolean(), doc="kept out of the site unless built with --drafts"),
+    Field("aliases", ListOf(UrlPath()), doc="old URLs that redirect here"),
+)
+
+UPDATE = Record(
+    "an update",
+    (
+        Field("date", Date(), required=True, doc="when the team answered"),
+        Field("status", Choice(STATUSES), required=True, doc="the idea's status from then on"),
+        Field("by", Person(), doc="who answered (missing: shown as 'the team')"),
+        Field("note", Markdown(), doc="the answer; required when declining"),
+    ),
+)
+
+CHANGE = Record(
+    "a change",
+    (
+        Field("type", Choice(CHANGE_TYPES), required=True, doc="Keep a Changelog's kind"),
+        Field("text", Markdown(), required=True, doc="what changed"),
+        Field("ideas", ListOf(Slug("ideas")), doc="the ideas this change answers"),
+        Field("rounds", ListOf(Slug("rounds")), doc="the feedback rounds it came from"),
+        Field("thanks", ListOf(Person()), doc="people to thank"),
+    ),
+)
+
+IDEA = ContentType(
+    "ideas",
+    "an idea",
+    Record(
+        "an idea",
+        (
+            Field("title", Text(), required=True),
+            Field("submitted", Date(), required=True, doc="when the customer raised it"),
+            Field("author", Person(), required=True, doc="who raised it"),
+            Field("product", Slug("products")),
+            Field("tags", ListOf(Text())),
+            Field("supporters", ListOf(Person()), doc="others who asked for the same"),
+            Field("round", Slug("rounds"), doc="the feedback round it came from"),
+            Field("duplicate_of", Slug("ideas"), doc="merged into that idea"),
+            Field("updates", ListOf(UPDATE), doc="the team's answers, oldest first"),
+            *_COMMON,
+        ),
+    ),
+    body="the idea in the customer's own words",
+)
+
+ROUND = ContentType(
+    "rounds",
+    "a feedback round",
+    Record(
+        "a feedback round",
+        (
+            Field("title", Text(), required=True),
+            Field("opens", Date(), required=True),
+            Field("closes", Date(), required=True, doc="not before opens"),
+            Field("product", Slug("products")),
+            Field("questions", ListOf(Text()), doc="what we ask"),
+            Field("participate", Url(), doc="where customers answer"),
+            Field("participants", EitherOf((ListOf(Person()), Integer()))),
+            Field("heard", Markdown(), doc="what we heard"),
+            *_COMMON,
+        ),
+    ),
+    body="why we are asking",
+)
+
+RELEASE = ContentType(
+    "changelog",
+    "a changelog entry",
+    Record(
+        "a changelog entry",
+        (
+            Field("title", Text(), required=True),
+            Field("date", Date(), required=True, doc="release date"),
+            Field("version", Text(), doc='quote it: version: "1.10"'),
+            Field("product", Slug("products")),
+            Field("changes", ListOf(CHANGE)),
+            *_COMMON,
+        ),
+    ),
+    body="the release notes",
+)
+
+PERSON = ContentType(
+    "people",
+    "a person",
+    Record(
+        "a person",
+        (
+            Field("name", Text(), required=True),
+            Field("team", Boolean(), doc="staff, who answer as the company"),
+            Field("url", Url()),
+            *_COMMON,
+        ),
+    ),
+    body="a short bio",
+)
+
+PAGE = ContentType(
+    "pages",
+    "a page",
+    Record("a page", (Field("title", Text(), required=True), *_COMMON)),
+    body="the page",
+)
+
+CONTENT_TYPES: dict[str, ContentType] = {t.folder: t for t in (IDEA, ROUND, RELEASE, PERSON, PAGE)}
+
+HUB = Record(
+    "hub.yaml",
+    (
+        Field("title", Text(), required=True),
+        Field("base_url", Url(), required=True, doc="absolute; --base-url overrides it"),
+        Field("description", Text()),
+        Field("language", Text(), doc="default en"),
+        Field("repository", Url(), doc='enables "Suggest an idea" and "Edit this page"'),
+        Field("branch", Text(), doc="default main"),
+        Field("products", MappingOf(Text()), doc="key -> display name"),
+        Field("feed_size", Integer(minimum=1), doc="entries per feed, default 50"),
+    ),
+)

@@ -1,0 +1,442 @@
+"""Validate: check each file against its schema and collect every problem.
+
+The result of validating a file is an `Item`: the values that passed, and the position
+of every field (`updates[2].status`, counting from 1 as people do) so that the model
+stage can point at the right line too. A field that fails is left out of `values`
+rather than guessed at; an item missing a required field is not built into the model,
+but its slug still counts as existing.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import schema as s
+from .content import Source
+from .errors import Pos, Problems
+from .model import Stamp, Who
+from .slugs import SLUG_RULE, did_you_mean, is_slug
+from .yamltree import Mapping, Node, Scalar, Sequence, kind_of
+
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_LOOSE_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_PATH_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+@dataclass
+class Item:
+    """A validated file: what passed, and where each field sits."""
+
+    source: Source
+    values: dict[str, Any] = field(default_factory=dict)
+    where: dict[str, Pos] = field(default_factory=dict)
+    complete: bool = True
+
+    @property
+    def slug(self) -> str:
+        return self.source.slug
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    def pos(self, name: str) -> Pos:
+        """The position of a field path, falling back to its parents, then line 1."""
+        while name:
+            if name in self.where:
+                return self.where[name]
+            name = name.rpartition(".")[0] if "." in name else ""
+        return Pos()
+
+
+class _Invalid:
+    """Marks a value that failed validation (its error is already reported)."""
+
+
+INVALID = _Invalid()
+
+
+@dataclass
+class Validator:
+    """Checks nodes against field types, reporting into `problems` for one file."""
+
+    path: str
+    problems: Problems
+    products: frozenset[str] | None
+    where: dict[str, Pos] = field(default_factory=dict)
+
+    def error(self, pos: Pos, name: str, message: str, hint: str = "") -> _Invalid:
+        self.problems.error(self.path, pos, message, field=name, hint=hint)
+        return INVALID
+
+    def expected(self, node: Node, name: str, ftype: s.FieldType, hint: str = "") -> _Invalid:
+        found = kind_of(node)
+        if isinstance(node, Scalar) and node.kind in ("number", "boolean", "date"):
+            found += f" ({node.value})"
+            if isinstance(ftype, s.Text | s.Markdown) and not hint:
+                hint = "quote it"
+        elif isinstance(node, Scalar) and node.kind == "text":
+            found = f"'{node.value}'"
+        # A list of choices already holds commas; a semicolon keeps "found" apart.
+        joint = ";" if "," in ftype.describe else ","
+        return self.error(node.pos, name, f"expected {ftype.describe}{joint} found {found}", hint)
+
+    def record(self, node: Node, record: s.Record, prefix: str = "", anchor: Pos | None = None):
+        """A mapping's fields as a dict; unknown keys and missing required fields are
+        errors. Returns INVALID only when the node is not a mapping at all."""
+        if not isinstance(node, Mapping):
+            return self.expected(node, prefix, record)
+        self.where[prefix] = anchor or node.anchor
+        values: dict[str, Any] = {}
+        known = [f.name for f in record.fields]
+        for entry in node.entries:
+            name = f"{prefix}.{entry.key}" if prefix else entry.key
+            spec = record.field(entry.key)
+            if spec is None:
+                hint = did_you_mean(entry.key, known) or "known fields: " + ", ".join(known)
+                self.error(
+                    entry.key_pos, name, f"unknown field '{entry.key}' in {record.name}", hint
+                )
+                continue
+            if isinstance(entry.value, Scalar) and entry.value.kind == "null":
+                # `tags:` with nothing after it means "none yet", as in Hugo.
+                if spec.required:
+                    self.error(
+                        entry.value.pos, name, f"expected {spec.type.describe}, found nothing"
+                    )
+                continue
+            self.where[name] = entry.value.pos
+            value = self.value(entry.value, spec.type, name)
+            if value is not INVALID:
+                values[entry.key] = value
+        for spec in record.fields:
+            if spec.required and node.get(spec.name) is None:
+                name = f"{prefix}.{spec.name}" if prefix else spec.name
+                self.error(
+                    anchor or node.anchor,
+                    name,
+                    f"missing required field '{spec.name}' ({spec.type.describe})",
+                )
+        return values
+
+    def value(self, node: Node, ftype: s.FieldType, name: str) -> Any:
+        match ftype:
+            case s.Text() | s.Markdown():
+                if not (isinstance(node, Scalar) and node.kind == "text"):
+                    return self.expected(node, name, ftype)
+                if not str(node.value).strip():
+                    return self.error(
+                        node.pos, name, f"expected {ftype.describe}, found an empty string"
+                    )
+                return node.value
+            case s.Date():
+                return self.date(node, name)
+            case s.Boolean():
+                if isinstance(node, Scalar) and node.kind == "boolean":
+                    return node.value
+                return self.expected(node, name, ftype)
+            case s.Integer():
+                if (
+                    isinstance(node, Scalar)
+                    and node.kind == "number"
+                    and isinstance(node.value, int)
+                ):
+                    if node.value < ftype.minimum:
+                        return self.error(
+                            node.pos,
+                            name,
+                            f"expected a whole number of at least {ftype.minimum}, found {node.value}",
+                        )
+                    return node.value
+                return self.expected(node, name, ftype)
+            case s.Url():
+                return self.url(node, name, ftype)
+            case s.UrlPath():
+                return self.url_path(node, name, ftype)
+            case s.Choice():
+                if not (isinstance(node, Scalar) and node.kind == "text"):
+                    return self.expected(node, name, ftype)
+                if node.value not in ftype.values:
+                    return self.expected(
+                        node, name, ftype, did_you_mean(str(node.value), ftype.values)
+                    )
+                return node.value
+            case s.Slug():
+                return self.slug(node, name, ftype)
+            case s.Person():
+                return self.person(node, name)
+            case s.ListOf():
+                if not isinstance(node, Sequence):
+                    return self.expected(node, name, ftype)
+                items = []
+                for number, child in enumerate(node.items, start=1):
+                    child_name = f"{name}[{number}]"
+                    self.where[child_name] = child.pos
+                    if isinstance(ftype.item, s.Record):
+                        value = self.record(child, ftype.item, child_name)
+                    else:
+                        value = self.value(child, ftype.item, child_name)
+                    items.append(value)
+                # Positions stay aligned with the file: invalid entries are kept as
+                # INVALID here and skipped by whoever reads the list.
+                return tuple(items)
+            case s.EitherOf():
+                for option in ftype.options:
+                    if _shape_fits(node, option):
+                        return self.value(node, option, name)
+                return self.expected(node, name, ftype)
+            case s.MappingOf():
+                if not isinstance(node, Mapping):
+                    return self.expected(node, name, ftype)
+                result = {}
+                for entry in node.entries:
+                    key_name = f"{name}.{entry.key}"
+                    self.where[key_name] = entry.value.pos
+                    if not is_slug(entry.key):
+                        self.error(
+                            entry.key_pos,
+                            key_name,
+                            f"key '{entry.key}' is not a valid slug ({SLUG_RULE})",
+                        )
+                        continue
+                    value = self.value(entry.value, ftype.value, key_name)
+                    if value is not INVALID:
+                        result[entry.key] = value
+                return result
+            case s.Record():
+                return self.record(node, ftype, name)
+        raise TypeError(f"no validator for {ftype!r}")
+
+    def date(self, node: Node, name: str) -> Stamp | _Invalid:
+        if not (isinstance(node, Scalar) and node.kind in ("date", "text")):
+            return self.expected(node, name, s.Date())
+        text = str(node.value).strip()
+        stamp, hint = parse_stamp(text)
+        if stamp is None:
+            return self.error(node.pos, name, f"expected a date (YYYY-MM-DD), found '{text}'", hint)
+        return stamp
+
+    def url(self, node: Node, name: str, ftype: s.Url) -> str | _Invalid:
+        if not (isinstance(node, Scalar) and node.kind == "text"):
+            return self.expected(node, name, ftype)
+        text = str(node.value).strip()
+        parts = urlsplit(text)
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.netloc
+            or any(c.isspace() for c in text)
+        ):
+            hint = "start it with https://" if not parts.scheme else ""
+            return self.error(node.pos, name, f"expected {ftype.describe}, found '{text}'", hint)
+        return text
+
+    def url_path(self, node: Node, name: str, ftype: s.UrlPath) -> str | _Invalid:
+        if not (isinstance(node, Scalar) and node.kind == "text"):
+            return self.expected(node, name, ftype)
+        text = str(node.value).strip()
+        segments = text.strip("/").split("/")
+        if (
+            not text.startswith("/")
+            or text == "/"
+            or not all(_PATH_SEGMENT.fullmatch(seg) and seg not in (".", "..") for seg in segments)
+        ):
+            return self.error(
+                node.pos,
+                name,
+                f"expected {ftype.describe}, found '{text}'",
+                "a path on this site: starts with /, letters, digits, . _ ~ - between slashes, no ..",
+            )
+        return text
+
+    def slug(self, node: Node, name: str, ftype: s.Slug) -> str | _Invalid:
+        if not (isinstance(node, Scalar) and node.kind == "text"):
+            return self.expected(node, name, ftype)
+        text = str(node.value)
+        if ftype.target == "products":
+            if self.products is None:
+                return text  # hub.yaml is broken; its own errors say so
+            if text not in self.products:
+                known = ", ".join(sorted(self.products)) or "none: hub.yaml declares no products"
+                hint = did_you_mean(text, self.products) or f"products in hub.yaml: {known}"
+                return self.error(node.pos, name, f"unknown product '{text}'", hint)
+            return text
+        if not is_slug(text):
+            return self.error(
+                node.pos, name, f"expected {ftype.describe}, found '{text}'", SLUG_RULE
+            )
+        return text
+
+    def person(self, node: Node, name: str) -> Who | _Invalid:
+        if isinstance(node, Scalar) and node.kind == "text":
+            text = str(node.value)
+            if is_slug(text):
+                return Who(text, text)
+            return self.expected(node, name, s.Person(), f'write {{name: "{text.strip()}"}}')
+        if isinstance(node, Mapping):
+            keys = [entry.key for entry in node.entries]
+            if keys != ["name"]:
+                extra = next((k for k in keys if k != "name"), None)
+                found = f"key '{extra}'" if extra else "no key 'name'"
+                return self.error(
+                    node.pos,
+                    name,
+                    f"a person written as a mapping has exactly one key, name; found {found}",
+                )
+            value = node.entries[0].value
+            if not (
+                isinstance(value, Scalar) and value.kind == "text" and str(value.value).strip()
+            ):
+                return self.expected(value, f"{name}.name", s.Text())
+            return Who(None, str(value.value).strip())
+        return self.expected(node, name, s.Person())
+
+
+def _shape_fits(node: Node, ftype: s.FieldType) -> bool:
+    if isinstance(ftype, s.ListOf):
+        return isinstance(node, Sequence)
+    if isinstance(ftype, s.Integer):
+        return isinstance(node, Scalar) and node.kind == "number"
+    return False
+
+
+def parse_stamp(text: str) -> tuple[Stamp | None, str]:
+    """A date or a date-time with an offset, or (None, a hint saying what is wrong)."""
+    if match := _DAY.fullmatch(text):
+        year, month, day = (int(g) for g in match.groups())
+        if not 1 <= month <= 12:
+            return None, f"there is no month {month}"
+        days = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= days:
+            return None, f"{calendar.month_name[month]} {year} has {days} days"
+        moment = datetime(year, month, day, tzinfo=UTC)
+        return Stamp(moment.date(), moment), ""
+    if match := _LOOSE_DAY.fullmatch(text):
+        year, month, day = match.groups()
+        return None, f"write it as {year}-{int(month):02d}-{int(day):02d}"
+    if "T" in text or ":" in text:
+        try:
+            moment = datetime.fromisoformat(text.replace(" ", "T", 1))
+        except ValueError:
+            return None, "a date-time is written like 2026-03-02T09:30:00+01:00"
+        if moment.tzinfo is None:
+            return None, "a date-time needs an offset, like +01:00 or Z"
+        moment = moment.astimezone(UTC)
+        return Stamp(moment.date(), moment), ""
+    return None, "write dates as YYYY-MM-DD"
+
+
+def validate(source: Source, problems: Problems, products: frozenset[str] | None) -> Item:
+    """Check one loaded file against its content type's schema and per-file rules."""
+    item = Item(source)
+    if source.front is None:
+        item.complete = False
+        return item
+    ctype = s.CONTENT_TYPES[source.folder]
+    validator = Validator(source.path, problems, products, item.where)
+    item.values = validator.record(source.front, ctype.record, anchor=Pos())
+    item.complete = all(f.name in item.values for f in ctype.record.fields if f.required)
+    RULES.get(source.folder, _no_rules)(item, problems)
+    return item
+
+
+def valid(values) -> list[tuple[int, Any]]:
+    """(1-based number, value) for the entries of a validated list that passed."""
+    return [(n, v) for n, v in enumerate(values or (), start=1) if v is not INVALID]
+
+
+def _no_rules(item: Item, problems: Problems) -> None:
+    pass
+
+
+def _idea_rules(item: Item, problems: Problems) -> None:
+    values = item.values
+    if values.get("duplicate_of") == item.slug:
+        problems.error(
+            item.path,
+            item.pos("duplicate_of"),
+            "an idea cannot be a duplicate of itself",
+            field="duplicate_of",
+        )
+        del values["duplicate_of"]
+    author = values.get("author")
+    seen: set[str] = set()
+    for number, who in valid(values.get("supporters")):
+        name = f"supporters[{number}]"
+        if author is not None and who.key == author.key:
+            problems.warning(
+                item.path,
+                item.pos(name),
+                f"{who.name} is the author, not a supporter",
+                field=name,
+                hint="remove it",
+            )
+        elif who.key in seen:
+            problems.warning(
+                item.path,
+                item.pos(name),
+                f"{who.name} is listed twice",
+                field=name,
+                hint="remove it",
+            )
+        seen.add(who.key)
+    submitted: Stamp | None = values.get("submitted")
+    previous: tuple[int, Stamp] | None = None
+    for number, update in valid(values.get("updates")):
+        name = f"updates[{number}]"
+        when: Stamp | None = update.get("date")
+        if when is not None and submitted is not None and when.day < submitted.day:
+            problems.error(
+                item.path,
+                item.pos(f"{name}.date"),
+                f"this update ({when}) is dated before the idea was submitted ({submitted})",
+                field=f"{name}.date",
+            )
+        if when is not None and previous is not None and when.day < previous[1].day:
+            problems.error(
+                item.path,
+                item.pos(f"{name}.date"),
+                f"updates must be oldest first: this one ({when}) is dated before "
+                f"updates[{previous[0]}] ({previous[1]})",
+                field=f"{name}.date",
+            )
+        if when is not None:
+            previous = (number, when)
+        if (
+            update.get("status") == "declined"
+            and "note" not in update
+            and f"{name}.note" not in item.where
+        ):
+            problems.error(
+                item.path,
+                item.pos(name),
+                "a 'declined' update needs a note saying why",
+                field=f"{name}.note",
+                hint="telling people why is the point",
+            )
+        if "by" not in update and f"{name}.by" not in item.where:
+            problems.warning(
+                item.path,
+                item.pos(name),
+                "no 'by': this answer will be signed 'the team'",
+                field=f"{name}.by",
+                hint="name who answered",
+            )
+
+
+def _round_rules(item: Item, problems: Problems) -> None:
+    opens, closes = item.values.get("opens"), item.values.get("closes")
+    if opens is not None and closes is not None and closes.day < opens.day:
+        problems.error(
+            item.path,
+            item.pos("closes"),
+            f"the round closes ({closes}) before it opens ({opens})",
+            field="closes",
+        )
+
+
+RULES = {"ideas": _idea_rules, "rounds": _round_rules}
