@@ -477,7 +477,7 @@ def _people(items: dict[str, Item], ideas, rounds, releases, who) -> dict[str, P
             answers=tuple(
                 sorted(
                     answers[handle],
-                    key=lambda a: (-ideas[a.idea].updates[a.index - 1].date.day.toordinal(), a),
+                    key=lambda a: (-ideas[a.idea].update(a.index).date.day.toordinal(), a),
                 )
             ),
         )

@@ -99,6 +99,11 @@ class Idea:
     def answered(self) -> bool:
         return bool(self.updates)
 
+    def update(self, index: int) -> Update:
+        """The update written as `updates[index]` in the file (an invalid one before it
+        is left out of `updates`, so positions in the tuple can differ)."""
+        return next(u for u in self.updates if u.index == index)
+
 
 @dataclass(frozen=True)
 class Round:
@@ -234,10 +239,10 @@ class Hub:
         return slug in self._folder(folder)
 
     def change(self, ref: ChangeRef) -> Change:
-        return self.releases[ref.release].changes[ref.index - 1]
+        return next(c for c in self.releases[ref.release].changes if c.index == ref.index)
 
     def answer(self, ref: AnswerRef) -> Update:
-        return self.ideas[ref.idea].updates[ref.index - 1]
+        return self.ideas[ref.idea].update(ref.index)
 
     def _folder(self, folder: str) -> Mapping:
         return {
