@@ -20,6 +20,7 @@ CHANGE_TYPES = ("added", "changed", "deprecated", "removed", "fixed", "security"
 @dataclass(frozen=True)
 class Text:
     describe: str = "text"
+    plural: str = "text"
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class UrlPath:
     """A site-relative path such as `/old/path/` (for aliases)."""
 
     describe: str = "a path like /old/path/"
+    plural: str = "paths like /old/path/"
 
 
 @dataclass(frozen=True)
@@ -76,10 +78,17 @@ class Slug:
         noun = {"ideas": "an idea", "rounds": "a round", "products": "a product key"}[self.target]
         return f"{noun} slug"
 
+    @property
+    def plural(self) -> str:
+        return {"ideas": "idea slugs", "rounds": "round slugs", "products": "product keys"}[
+            self.target
+        ]
+
 
 @dataclass(frozen=True)
 class Person:
     describe: str = 'a handle (like sarah-merion) or {name: "Someone"}'
+    plural: str = 'persons (handles like sarah-merion, or {name: "Someone"})'
 
 
 @dataclass(frozen=True)
@@ -88,7 +97,7 @@ class ListOf:
 
     @property
     def describe(self) -> str:
-        return f"a list of {self.item.describe}"
+        return f"a list of {getattr(self.item, 'plural', self.item.describe)}"
 
 
 @dataclass(frozen=True)
@@ -114,6 +123,7 @@ class Record:
 
     name: str
     fields: tuple[Field, ...]
+    plural: str = ""
 
     @property
     def describe(self) -> str:
@@ -172,6 +182,7 @@ UPDATE = Record(
         Field("by", Person(), doc="who answered (missing: shown as 'the team')"),
         Field("note", Markdown(), doc="the answer; required when declining"),
     ),
+    plural="updates (mappings with date, status, by, note)",
 )
 
 CHANGE = Record(
@@ -183,6 +194,7 @@ CHANGE = Record(
         Field("rounds", ListOf(Slug("rounds")), doc="the feedback rounds it came from"),
         Field("thanks", ListOf(Person()), doc="people to thank"),
     ),
+    plural="changes (mappings with type, text, ideas, rounds, thanks)",
 )
 
 IDEA = ContentType(

@@ -82,6 +82,8 @@ class Validator:
                 hint = "quote it"
         elif isinstance(node, Scalar) and node.kind == "text":
             found = f"'{node.value}'"
+            if isinstance(ftype, s.ListOf) and not hint:
+                hint = f"a list of one is written [{node.value}]"
         # A list of choices already holds commas; a semicolon keeps "found" apart.
         joint = ";" if "," in ftype.describe else ","
         return self.error(node.pos, name, f"expected {ftype.describe}{joint} found {found}", hint)
@@ -120,7 +122,7 @@ class Validator:
                 self.error(
                     anchor or node.anchor,
                     name,
-                    f"missing required field '{spec.name}' ({spec.type.describe})",
+                    f"missing required field '{spec.name}', {spec.type.describe}",
                 )
         return values
 
