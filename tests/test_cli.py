@@ -241,3 +241,14 @@ def test_new_idea_needs_an_author(hub, capsys):
 def test_new_needs_a_title_with_letters(hub, capsys):
     root = hub({})
     assert cohub("new", "page", "!!!", "--root", str(root)) == 2
+
+
+def test_the_content_reference_is_generated_from_the_schemas():
+    from pathlib import Path
+
+    from builder.reference import reference
+
+    committed = Path(__file__).parent.parent / "docs" / "content.md"
+    assert committed.read_text(encoding="utf-8") == reference(), (
+        "docs/content.md is stale: run python -m builder.reference > docs/content.md"
+    )
