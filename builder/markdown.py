@@ -1,0 +1,168 @@
+"""Markdown to safe HTML.
+
+Content is untrusted: customers' words are pasted into files by marketers. So the
+Markdown is rendered with raw HTML allowed (people paste it) and the result always
+goes through an allow-list sanitizer (nh3, a binding to the Rust ammonia crate: a
+maintained sanitizer beats a hand-rolled one). Several fragments can share one page
+(an idea's body and each answer's note), so every fragment gets an id prefix to keep
+heading and footnote ids unique.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import urljoin, urlsplit
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.token import STANDARD_TYPES
+from pygments.util import ClassNotFound
+
+from .slugs import slugify
+
+_PYGMENTS_CLASSES = {c for c in STANDARD_TYPES.values() if c}
+
+TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt",
+    "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input",
+    "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "section", "small", "span",
+    "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
+    "u", "ul",
+}  # fmt: skip
+ATTRIBUTES = {
+    "*": {"id", "title", "lang", "dir"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "input": {"type", "checked", "disabled"},
+    "ol": {"start", "reversed"},
+    "td": {"colspan", "rowspan", "align", "style"},
+    "th": {"colspan", "rowspan", "align", "scope", "style"},
+    "li": {"value"},
+}
+CLASSES = {
+    "pre": {"highlight"},
+    "span": _PYGMENTS_CLASSES,
+    "input": {"task-list-item-checkbox"},
+    "li": {"task-list-item", "footnote-item"},
+    "ul": {"contains-task-list"},
+    "a": {"footnote-ref", "footnote-backref"},
+    "sup": {"footnote-ref"},
+    "hr": {"footnotes-sep"},
+    "section": {"footnotes"},
+    "ol": {"footnotes-list"},
+}
+SCHEMES = {"http", "https", "mailto"}
+UGC_REL = "nofollow ugc noopener"
+
+_A_TAG = re.compile(r'<a((?:\s[\w:-]+="[^"]*")*)\s*>')
+_HREF = re.compile(r'\shref="([^"]*)"')
+
+
+class Markdown:
+    """A configured renderer. One per build: its cache lives and dies with the build."""
+
+    def __init__(self, site_host: str = "") -> None:
+        self.site_host = site_host
+        self.md = (
+            MarkdownIt("commonmark", {"html": True, "linkify": True, "typographer": True})
+            .enable(["table", "strikethrough", "linkify", "replacements", "smartquotes"])
+            .use(footnote_plugin)
+            .use(tasklists_plugin)
+        )
+        self.md.options["highlight"] = _highlight
+        self.md.core.ruler.push("cohub_headings", _headings)
+        self.render = lru_cache(maxsize=65536)(self._render)
+
+    def _render(self, text: str, doc_id: str = "", ugc: bool = False) -> str:
+        """HTML for `text`. `doc_id` prefixes ids; `ugc` marks external links as
+        user-generated (customers' words) so search engines do not credit them."""
+        env = {"docId": doc_id} if doc_id else {}
+        html = self.md.render(text, env)
+        clean = nh3.clean(
+            html,
+            tags=TAGS,
+            attributes=ATTRIBUTES,
+            allowed_classes=CLASSES,
+            url_schemes=SCHEMES,
+            link_rel=None,
+            strip_comments=True,
+            clean_content_tags={"script", "style"},
+            filter_style_properties={"text-align"},
+        )
+        # ammonia leaves `class=""` where it removed every class; drop the husk.
+        clean = clean.replace(' class=""', "")
+        return _A_TAG.sub(lambda m: self._link(m, ugc), clean)
+
+    def _link(self, match: re.Match, ugc: bool) -> str:
+        attrs = match.group(1)
+        href = _HREF.search(attrs)
+        if href and self._external(href.group(1)):
+            rel = UGC_REL if ugc else "noopener"
+            return f'<a{attrs} rel="{rel}">'
+        return match.group(0)
+
+    def _external(self, href: str) -> bool:
+        parts = urlsplit(href.replace("&amp;", "&"))
+        return parts.scheme in ("http", "https") and parts.hostname != self.site_host
+
+
+def absolute_links(html: str, page_url: str) -> str:
+    """Feed readers show entries away from the site: make every href and src absolute."""
+    return re.sub(
+        r'(\s(?:href|src)=")([^"]*)"',
+        lambda m: f'{m.group(1)}{urljoin(page_url, m.group(2))}"',
+        html,
+    )
+
+
+def _highlight(code: str, lang: str, attrs: str) -> str:
+    """Pygments HTML for a fenced block with a known language; an empty string makes
+    markdown-it fall back to a plain, escaped <pre><code>."""
+    if not lang:
+        return ""
+    try:
+        lexer = get_lexer_by_name(lang)
+    except ClassNotFound:
+        return ""
+    body = highlight(code, lexer, HtmlFormatter(nowrap=True))
+    return f'<pre class="highlight"><code>{body}</code></pre>\n'
+
+
+def _headings(state) -> None:
+    """Headings in content sit under the page's own <h1>, so `#` becomes <h2>; each gets
+    an id (prefixed per fragment, unique on the page) for links to sections."""
+    prefix = state.env.get("docId", "")
+    used: set[str] = state.env.setdefault("_ids", set())
+    tokens: list[Token] = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type not in ("heading_open", "heading_close"):
+            continue
+        level = min(int(token.tag[1]) + 1, 6)
+        token.tag = f"h{level}"
+        if token.type == "heading_open":
+            inline = tokens[i + 1]
+            base = slugify(inline.content) or "section"
+            if prefix:
+                base = f"{prefix}-{base}"
+            slug, n = base, 1
+            while slug in used:
+                n += 1
+                slug = f"{base}-{n}"
+            used.add(slug)
+            token.attrSet("id", slug)
+
+
+def pygments_css() -> str:
+    """The highlighting stylesheet, light by default and dark under
+    prefers-color-scheme, generated so no colour is hand-copied."""
+    light = HtmlFormatter(style="default").get_style_defs(".highlight")
+    dark = HtmlFormatter(style="monokai").get_style_defs(".highlight")
+    dark = "\n".join("  " + line for line in dark.splitlines())
+    return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
