@@ -14,9 +14,10 @@ from pathlib import Path
 from .clock import build_date
 from .config import Config, load_config
 from .content import load_content
-from .errors import Problems
+from .errors import Pos, Problems
 from .link import build_hub, check_references
 from .model import Hub
+from .urls import collisions, plan
 from .validate import Item, validate
 
 
@@ -52,5 +53,22 @@ def read_hub(
         # Graph-level warnings come from the model with every draft in it, so that
         # `check` and `build` report the same things whatever --drafts says.
         full = build_hub(config, items, today, problems, drafts=True)
+        check_urls(full, items, problems)
         hub = full if drafts else build_hub(config, items, today, Problems(), drafts=False)
     return Reading(config, tuple(items), hub, problems, today)
+
+
+def check_urls(hub: Hub, items: list[Item], problems: Problems) -> None:
+    """Two sources for one output path is an error naming both (SPEC §8). Checked on
+    the model with drafts, so a draft cannot hide a clash until it is published."""
+    by_path = {item.path: item for item in items}
+    for route, owner in collisions(plan(hub)):
+        item = by_path[route.source]
+        what = "this alias" if route.field else "this file"
+        problems.error(
+            route.source,
+            item.pos(route.field) if route.field else Pos(),
+            f"{what} would be published at {route.url}, which {owner} already uses",
+            field=route.field,
+            hint="change the alias" if route.field else "rename the file",
+        )
