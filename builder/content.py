@@ -91,7 +91,9 @@ def read_text(data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        before = data[line_start : exc.start].removeprefix(b"\xef\xbb\xbf")
+        column = len(before.decode("utf-8", errors="replace")) + 1  # characters, not bytes
         raise FrontMatterError(
             Pos(line, column),
             f"the file is not UTF-8 (byte 0x{data[exc.start]:02x})",

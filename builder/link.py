@@ -100,7 +100,11 @@ def check_references(items: list[Item], problems: Problems) -> None:
                     item.pos("duplicate_of"),
                     f"'{target}' is itself a duplicate of '{further}'; duplicates do not chain",
                     field="duplicate_of",
-                    hint=f"write duplicate_of: {further}",
+                    hint=(
+                        "two ideas cannot be duplicates of each other: keep one duplicate_of"
+                        if further == item.slug
+                        else f"write duplicate_of: {further}"
+                    ),
                 )
         _check_tags(item, problems)
 
@@ -110,7 +114,7 @@ def check_references(items: list[Item], problems: Problems) -> None:
                 name = f"changes[{n}].ideas[{m}]"
                 if resolve(item, name, "ideas", slug):
                     original = ideas[slug].values.get("duplicate_of")
-                    if original is not None:
+                    if original is not None and original in ideas:
                         problems.warning(
                             item.path,
                             item.pos(name),
@@ -365,7 +369,7 @@ def _warn_shipping(item: Item, idea: Idea, releases, release_items, problems: Pr
     if idea.status != "shipped":
         for ref in idea.credited_by:
             release_item = release_items[ref.release]
-            name = _credit_field(release_item, ref, idea.slug)
+            name = _credit_field(release_item, ref, idea.slug, idea.duplicates)
             problems.warning(
                 release_item.path,
                 release_item.pos(name),
@@ -375,11 +379,12 @@ def _warn_shipping(item: Item, idea: Idea, releases, release_items, problems: Pr
             )
 
 
-def _credit_field(release: Item, ref: ChangeRef, slug: str) -> str:
-    """The field path where a change credits `slug` (perhaps through a duplicate)."""
+def _credit_field(release: Item, ref: ChangeRef, slug: str, duplicates: tuple[str, ...]) -> str:
+    """The field path where a change credits `slug`, directly or through one of the
+    duplicates merged into it."""
     change = release.values["changes"][ref.index - 1]
     for m, written in valid(change.get("ideas")):
-        if written == slug:
+        if written == slug or written in duplicates:
             return f"changes[{ref.index}].ideas[{m}]"
     return f"changes[{ref.index}].ideas"
 

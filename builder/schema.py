@@ -13,6 +13,21 @@ from dataclasses import dataclass
 STATUSES = ("new", "under-review", "planned", "in-progress", "shipped", "declined")
 CHANGE_TYPES = ("added", "changed", "deprecated", "removed", "fixed", "security")
 
+STATUS_SYNONYMS = (
+    ("open", "new"), ("submitted", "new"), ("reviewing", "under-review"),
+    ("considering", "under-review"), ("review", "under-review"), ("accepted", "planned"),
+    ("scheduled", "planned"), ("started", "in-progress"), ("doing", "in-progress"),
+    ("building", "in-progress"), ("done", "shipped"), ("released", "shipped"),
+    ("complete", "shipped"), ("completed", "shipped"), ("live", "shipped"),
+    ("rejected", "declined"), ("wontfix", "declined"), ("closed", "declined"),
+)  # fmt: skip
+CHANGE_SYNONYMS = (
+    ("new", "added"), ("feature", "added"), ("improved", "changed"),
+    ("improvement", "changed"), ("updated", "changed"), ("modified", "changed"),
+    ("enhanced", "changed"), ("deleted", "removed"), ("dropped", "removed"),
+    ("fix", "fixed"), ("bugfix", "fixed"), ("repaired", "fixed"), ("vulnerability", "security"),
+)  # fmt: skip
+
 
 # Field types. Each says, in `describe`, how it is named in "expected …" messages.
 
@@ -60,6 +75,9 @@ class UrlPath:
 @dataclass(frozen=True)
 class Choice:
     values: tuple[str, ...]
+    #: Words people write for a value, for "did you mean" hints that spelling
+    #: similarity alone gets wrong ('improved' is closer to 'removed' than 'changed').
+    synonyms: tuple[tuple[str, str], ...] = ()
 
     @property
     def describe(self) -> str:
@@ -178,7 +196,12 @@ UPDATE = Record(
     "an update",
     (
         Field("date", Date(), required=True, doc="when the team answered"),
-        Field("status", Choice(STATUSES), required=True, doc="the idea's status from then on"),
+        Field(
+            "status",
+            Choice(STATUSES, STATUS_SYNONYMS),
+            required=True,
+            doc="the idea's status from then on",
+        ),
         Field("by", Person(), doc="who answered (missing: shown as 'the team')"),
         Field("note", Markdown(), doc="the answer; required when declining"),
     ),
@@ -188,7 +211,12 @@ UPDATE = Record(
 CHANGE = Record(
     "a change",
     (
-        Field("type", Choice(CHANGE_TYPES), required=True, doc="Keep a Changelog's kind"),
+        Field(
+            "type",
+            Choice(CHANGE_TYPES, CHANGE_SYNONYMS),
+            required=True,
+            doc="Keep a Changelog's kind",
+        ),
         Field("text", Markdown(), required=True, doc="what changed"),
         Field("ideas", ListOf(Slug("ideas")), doc="the ideas this change answers"),
         Field("rounds", ListOf(Slug("rounds")), doc="the feedback rounds it came from"),

@@ -35,6 +35,9 @@ class Item:
     source: Source
     values: dict[str, Any] = field(default_factory=dict)
     where: dict[str, Pos] = field(default_factory=dict)
+    #: Fields written but rejected (already reported): rules skip them rather than
+    #: report "missing" on top.
+    invalid: set[str] = field(default_factory=set)
     complete: bool = True
 
     @property
@@ -69,9 +72,11 @@ class Validator:
     problems: Problems
     products: frozenset[str] | None
     where: dict[str, Pos] = field(default_factory=dict)
+    invalid: set[str] = field(default_factory=set)
 
     def error(self, pos: Pos, name: str, message: str, hint: str = "") -> _Invalid:
         self.problems.error(self.path, pos, message, field=name, hint=hint)
+        self.invalid.add(name)
         return INVALID
 
     def expected(self, node: Node, name: str, ftype: s.FieldType, hint: str = "") -> _Invalid:
@@ -82,7 +87,7 @@ class Validator:
                 hint = "quote it"
         elif isinstance(node, Scalar) and node.kind == "text":
             found = f"'{node.value}'"
-            if isinstance(ftype, s.ListOf) and not hint:
+            if isinstance(ftype, s.ListOf) and not isinstance(ftype.item, s.Record) and not hint:
                 hint = f"a list of one is written [{node.value}]"
         # A list of choices already holds commas; a semicolon keeps "found" apart.
         joint = ";" if "," in ftype.describe else ","
@@ -105,14 +110,16 @@ class Validator:
                     entry.key_pos, name, f"unknown field '{entry.key}' in {record.name}", hint
                 )
                 continue
+            self.where[name] = entry.value.pos
             if isinstance(entry.value, Scalar) and entry.value.kind == "null":
-                # `tags:` with nothing after it means "none yet", as in Hugo.
+                # `tags:` with nothing after it means "none yet", as in Hugo. The
+                # key is what a reader finds, not the empty spot after it.
+                self.where[name] = entry.key_pos
                 if spec.required:
                     self.error(
                         entry.value.pos, name, f"expected {spec.type.describe}, found nothing"
                     )
                 continue
-            self.where[name] = entry.value.pos
             value = self.value(entry.value, spec.type, name)
             if value is not INVALID:
                 values[entry.key] = value
@@ -164,9 +171,10 @@ class Validator:
                 if not (isinstance(node, Scalar) and node.kind == "text"):
                     return self.expected(node, name, ftype)
                 if node.value not in ftype.values:
-                    return self.expected(
-                        node, name, ftype, did_you_mean(str(node.value), ftype.values)
-                    )
+                    word = str(node.value)
+                    meant = dict(ftype.synonyms).get(word.strip().lower())
+                    hint = f"did you mean '{meant}'?" if meant else did_you_mean(word, ftype.values)
+                    return self.expected(node, name, ftype, hint)
                 return node.value
             case s.Slug():
                 return self.slug(node, name, ftype)
@@ -278,6 +286,10 @@ class Validator:
             text = str(node.value)
             if is_slug(text):
                 return Who(text, text)
+            if is_slug(text.lstrip("@")):
+                return self.expected(
+                    node, name, s.Person(), f"write {text.lstrip('@')}: handles have no @"
+                )
             return self.expected(node, name, s.Person(), f'write {{name: "{text.strip()}"}}')
         if isinstance(node, Mapping):
             keys = [entry.key for entry in node.entries]
@@ -339,7 +351,7 @@ def validate(source: Source, problems: Problems, products: frozenset[str] | None
         item.complete = False
         return item
     ctype = s.CONTENT_TYPES[source.folder]
-    validator = Validator(source.path, problems, products, item.where)
+    validator = Validator(source.path, problems, products, item.where, item.invalid)
     item.values = validator.record(source.front, ctype.record, anchor=Pos())
     item.complete = all(f.name in item.values for f in ctype.record.fields if f.required)
     RULES.get(source.folder, _no_rules)(item, problems)
@@ -411,16 +423,16 @@ def _idea_rules(item: Item, problems: Problems) -> None:
         if (
             update.get("status") == "declined"
             and "note" not in update
-            and f"{name}.note" not in item.where
+            and f"{name}.note" not in item.invalid
         ):
             problems.error(
                 item.path,
-                item.pos(name),
+                item.pos(f"{name}.note"),
                 "a 'declined' update needs a note saying why",
                 field=f"{name}.note",
                 hint="telling people why is the point",
             )
-        if "by" not in update and f"{name}.by" not in item.where:
+        if "by" not in update and f"{name}.by" not in item.invalid:
             problems.warning(
                 item.path,
                 item.pos(name),

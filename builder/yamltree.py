@@ -107,6 +107,10 @@ def parse(text: str, first_line: int = 1) -> Node | None:
         return composer.compose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and "end of stream" in (exc.problem or ""):
+            # An unclosed quote or bracket is found only at the end; where it was
+            # opened is where the author needs to look.
+            mark = exc.context_mark
         pos = composer.pos(mark) if mark else Pos(first_line, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         context = f" {exc.context}" if exc.context and exc.problem else ""
@@ -213,9 +217,14 @@ class _Composer:
         tag = event.tag
         if tag is None or tag == "!":
             tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
+        if tag == _TAG + "merge":
+            raise YamlError(pos, "YAML merge keys ('<<') are not allowed", "write the fields out")
         kind = _KIND_BY_TAG.get(tag)
         if kind is None:
-            raise YamlError(pos, f"YAML tag '{_shown(event.tag)}' is not allowed", "remove it")
+            raise YamlError(pos, f"YAML tag '{_shown(tag)}' is not allowed", "remove it")
+        if kind == "number" and event.tag is None and ":" in event.value:
+            # YAML 1.1 reads 1:20 as the base-60 number 80; nobody means that.
+            kind, tag = "text", _TAG + "str"
         node = ScalarNode(tag, event.value)
         value: object
         if kind in ("text", "date"):
@@ -229,7 +238,12 @@ class _Composer:
             except (ValueError, yaml.YAMLError):
                 raise YamlError(pos, f"'{event.value}' is not a number", "quote it") from None
         elif kind == "boolean":
-            value = self.constructor.construct_yaml_bool(node)
+            try:
+                value = self.constructor.construct_yaml_bool(node)
+            except KeyError:
+                raise YamlError(
+                    pos, f"'{event.value}' is not true or false", "write true or false"
+                ) from None
         else:
             value = None
         return Scalar(value, kind, pos)
