@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 .PHONY: site test check lint format clean
 
 site: $(VENV)/.installed
-	$(BIN)/cohub check
+	$(BIN)/cohub build
 
 check: $(VENV)/.installed
 	$(BIN)/cohub check

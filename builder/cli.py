@@ -12,10 +12,12 @@ import sys
 import traceback
 from pathlib import Path
 
+from .build import build
 from .check import run_check
 from .clock import build_date
 from .config import CONFIG_FILE
 from .errors import UsageError
+from .render import plural
 from .scaffold import KINDS, scaffold
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 70
@@ -39,6 +41,12 @@ def parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--format", choices=("text", "github", "json"), default="text")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+
+    build = commands.add_parser("build", parents=[common], help="build the site")
+    build.add_argument("--out", type=Path, help="output folder (default: ROOT/site)")
+    build.add_argument("--drafts", action="store_true", help="include drafts")
+    build.add_argument("--base-url", help="publish under this URL (deploy previews)")
+    build.add_argument("--jobs", type=int, default=1, metavar="N", help="render with N processes")
 
     new = commands.add_parser("new", parents=[common], help="scaffold a content file")
     new.add_argument("kind", choices=tuple(KINDS))
@@ -73,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--root {root}: no such folder")
     if args.command == "check":
         return run_check(root, format=args.format, strict=args.strict)
+    if args.command == "build":
+        return run_build(args)
     if args.command == "new":
         if not (root / CONFIG_FILE).is_file():
             raise UsageError(
@@ -82,3 +92,28 @@ def run(args: argparse.Namespace) -> int:
         print(path.relative_to(root).as_posix())
         return EXIT_OK
     raise UsageError(f"unknown command {args.command}")
+
+
+def run_build(args: argparse.Namespace) -> int:
+    if args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, found {args.jobs}")
+    result = build(
+        args.root,
+        args.out,
+        drafts=args.drafts,
+        base_url=args.base_url,
+        jobs=args.jobs,
+        progress=sys.stderr,
+    )
+    diagnostics = result.problems.sorted()
+    for diagnostic in diagnostics:
+        print(diagnostic.text(), file=sys.stderr)
+    if not result.ok:
+        errors = len(result.problems.errors)
+        print(
+            f"cohub: {plural(errors, 'error')}: nothing was written, {result.out} is as it was",
+            file=sys.stderr,
+        )
+        return EXIT_CONTENT
+    print(f"cohub: {result.summary()}", file=sys.stderr)
+    return EXIT_OK

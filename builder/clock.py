@@ -9,6 +9,7 @@ and the same epoch always give the same site.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
@@ -28,3 +29,14 @@ def build_date(environ: Mapping[str, str] | None = None) -> date:
         raise UsageError(
             f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, found {raw!r}"
         ) from None
+
+
+class Stopwatch:
+    """Elapsed wall time, for the build summary and the progress line; never a date."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+
+    @property
+    def seconds(self) -> float:
+        return time.perf_counter() - self.start

@@ -1,0 +1,148 @@
+"""`cohub build`: the whole pipeline, config → load → validate → model → render → write.
+
+Nothing is written unless the content has no errors; then every page is rendered
+into a staging folder that replaces the output whole (see `output`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+from urllib.parse import urlsplit
+
+from .check import git_prefix
+from .clock import Stopwatch
+from .errors import Problems, UsageError
+from .output import Staging, check_out_dir
+from .pipeline import read_hub
+from .render import Renderer
+from .urls import Route, plan
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    ok: bool
+    problems: Problems
+    out: Path
+    pages: int = 0
+    files: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (
+            f"built {self.pages} pages and {self.files - self.pages} other files "
+            f"into {self.out} in {self.seconds:.2f} s"
+        )
+
+
+def build(
+    root: Path,
+    out: Path | None = None,
+    *,
+    drafts: bool = False,
+    base_url: str | None = None,
+    jobs: int = 1,
+    environ: Mapping[str, str] | None = None,
+    progress: TextIO | None = None,
+) -> BuildResult:
+    """Build the site of the hub at `root` into `out` (default `root/site`)."""
+    watch = Stopwatch()
+    out = (out or root / "site").resolve()
+    if base_url is not None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise UsageError(f"--base-url must be an absolute http(s) URL, found {base_url!r}")
+    check_out_dir(root, out)
+    reading = read_hub(root, drafts=drafts, environ=environ)
+    if reading.problems.errors or reading.hub is None:
+        return BuildResult(False, reading.problems, out)
+    hub = reading.hub
+    routes = plan(hub)
+    renderer = Renderer(hub, routes, root, base_url or hub.config.base_url, git_prefix(root))
+    with Staging(out) as stage:
+        render_all(renderer, routes, stage, jobs, _Progress(progress, watch, len(routes)))
+        for asset in renderer.assets:
+            stage.write(f"static/{asset.name}", asset.data)
+        redirects = netlify_redirects(renderer, routes)
+        if redirects:
+            stage.write("_redirects", redirects)
+        files = len(routes) + len(renderer.assets) + (1 if redirects else 0)
+        stage.commit()
+    return BuildResult(True, reading.problems, out, len(routes), files, watch.seconds)
+
+
+def render_all(
+    renderer: Renderer, routes: list[Route], stage: Staging, jobs: int, progress
+) -> None:
+    """Render every route into the staging folder.
+
+    With `jobs` > 1 the routes are split between forked workers. Each writes its own
+    files straight into the staging folder, so nothing crosses a process boundary;
+    where fork is unavailable the build renders in one process.
+    """
+    jobs = max(1, min(jobs, len(routes)))
+    if jobs == 1 or not hasattr(os, "fork"):
+        for n, route in enumerate(routes, start=1):
+            stage.write(route.file, renderer.render(route))
+            progress.update(n)
+        progress.done()
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    workers = []
+    for chunk in (routes[i::jobs] for i in range(1, jobs)):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            status = 0
+            try:
+                for route in chunk:
+                    stage.write(route.file, renderer.render(route))
+            except BaseException:
+                traceback.print_exc()
+                status = 1
+            finally:
+                os._exit(status)
+        workers.append(pid)
+    mine = routes[0::jobs]
+    for n, route in enumerate(mine, start=1):
+        stage.write(route.file, renderer.render(route))
+        progress.update(n * jobs)
+    failed = [pid for pid in workers if os.waitpid(pid, 0)[1] != 0]
+    progress.done()
+    if failed:
+        raise RuntimeError(f"{len(failed)} of {jobs} render workers failed")
+
+
+def netlify_redirects(renderer: Renderer, routes: list[Route]) -> str:
+    """Netlify's `_redirects`: real 301s for aliases, beside the HTML redirect pages
+    that serve every other host."""
+    lines = [
+        f"{renderer.links.path(r.url)} {renderer.links.path(r.target)} 301"
+        for r in routes
+        if r.kind == "redirect"
+    ]
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+class _Progress:
+    """A progress line on a terminal, shown only once a build has taken a second."""
+
+    def __init__(self, stream: TextIO | None, watch: Stopwatch, total: int) -> None:
+        self.stream = stream if stream is not None and stream.isatty() else None
+        self.watch, self.total, self.shown = watch, total, False
+
+    def update(self, n: int) -> None:
+        if self.stream and n % 50 == 0 and self.watch.seconds > 1:
+            self.stream.write(f"\rrendering {min(n, self.total)}/{self.total} pages")
+            self.stream.flush()
+            self.shown = True
+
+    def done(self) -> None:
+        if self.shown and self.stream:
+            self.stream.write("\r\033[K")
+            self.stream.flush()

@@ -1,0 +1,676 @@
+"""Render: turn the model into pages through the theme's templates.
+
+Python prepares each page's data (which ideas, in what order, grouped how); the
+templates decide how it looks. A hub's own `templates/` folder overrides the default
+theme file by file, and an override can extend the file it replaces through the
+`!default/` prefix, as in Pelican's `!simple/`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from . import charts
+from .markdown import Markdown, pygments_css
+from .model import Hub, Idea, Stamp, Who
+from .schema import CHANGE_TYPES, STATUSES
+from .urls import IDEAS_PER_PAGE, RELEASES_PER_PAGE, Route, Urls
+
+STATUS_LABELS = {
+    "new": "New",
+    "under-review": "Under review",
+    "planned": "Planned",
+    "in-progress": "In progress",
+    "shipped": "Shipped",
+    "declined": "Declined",
+}
+CHANGE_LABELS = {t: t.capitalize() for t in CHANGE_TYPES}
+ROADMAP_COLUMNS = ("under-review", "planned", "in-progress", "shipped")
+#: The roadmap shows what shipped in this many days before the build date.
+SHIPPED_WINDOW = timedelta(days=90)
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def default_theme() -> Path:
+    """The theme shipped with cohub: inside the package when installed from a wheel,
+    the repository's top-level templates/ in a checkout or an editable install."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "templates"
+    return packaged if packaged.is_dir() else here.parent / "templates"
+
+
+def environment(hub_root: Path) -> jinja2.Environment:
+    """Templates: the hub's own first, then the default theme; `!default/x.html` is
+    always the default's, so an override can extend what it replaces."""
+    default = jinja2.FileSystemLoader(default_theme())
+    loaders: list[jinja2.BaseLoader] = []
+    if (hub_root / "templates").is_dir():
+        loaders.append(jinja2.FileSystemLoader(hub_root / "templates"))
+    loaders += [jinja2.PrefixLoader({"!default": default}, delimiter="/"), default]
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        # No autoreload: a build renders each template once, and serve makes a new
+        # environment when a template changes.
+        auto_reload=False,
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def static_files(hub_root: Path) -> dict[str, Path]:
+    """Static assets by name: the hub's `templates/static/` over the theme's."""
+    files: dict[str, Path] = {}
+    for folder in (default_theme() / "static", hub_root / "templates" / "static"):
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    files[path.relative_to(folder).as_posix()] = path
+    return files
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A static file as published; the stylesheet's name carries a hash of its
+    content so it can be cached forever."""
+
+    name: str
+    data: bytes
+
+
+def assets(hub_root: Path) -> list[Asset]:
+    found = static_files(hub_root)
+    out = []
+    for name, path in found.items():
+        data = path.read_bytes()
+        if name == "style.css":
+            data += b"\n/* Code highlighting (Pygments) */\n" + pygments_css().encode()
+            digest = hashlib.sha256(data).hexdigest()[:10]
+            name = f"style.{digest}.css"
+        out.append(Asset(name, data))
+    return out
+
+
+@dataclass(frozen=True)
+class Paginator:
+    items: tuple
+    page: int
+    pages: int
+    total: int
+    url: Callable[[int], str]
+
+    @property
+    def numbers(self) -> list[int | None]:
+        """Page numbers to show, with None for a gap: 1 … 4 5 6 … 12."""
+        keep = {1, self.pages, self.page - 1, self.page, self.page + 1}
+        shown, last = [], 0
+        for n in range(1, self.pages + 1):
+            if n in keep:
+                if n - last > 1:
+                    shown.append(None)
+                shown.append(n)
+                last = n
+        return shown
+
+
+@dataclass(frozen=True)
+class Crumb:
+    title: str
+    url: str
+
+
+@dataclass
+class Page:
+    """What the base layout needs to know about any page."""
+
+    title: str
+    url: str
+    description: str = ""
+    crumbs: list[Crumb] = field(default_factory=list)
+    source: str = ""
+    section: str = ""
+    noindex: bool = False
+
+
+class Links:
+    """URLs as templates write them: `Urls`' paths under the base URL's path, so a
+    hub published at https://example.org/hub/ links to /hub/ideas/ and not /ideas/."""
+
+    def __init__(self, base_url: str) -> None:
+        self.urls = Urls(base_url)
+        self.prefix = urlsplit(self.urls.base_url).path.rstrip("/")
+
+    def __getattr__(self, name: str):
+        make = getattr(Urls, name)
+        return lambda *args: self.prefix + make(*args)
+
+    def path(self, url: str) -> str:
+        return self.prefix + url
+
+    def absolute(self, url: str) -> str:
+        return self.urls.absolute(url)
+
+
+class Renderer:
+    """Renders any route of the URL table to text."""
+
+    def __init__(
+        self, hub: Hub, routes: list[Route], hub_root: Path, base_url: str, git_prefix: str = ""
+    ) -> None:
+        self.hub = hub
+        self.routes = routes
+        self.links = Links(base_url)
+        self.markdown = Markdown(site_host=urlsplit(base_url).hostname or "")
+        self.git_prefix = git_prefix
+        self.env = environment(hub_root)
+        self.assets = assets(hub_root)
+        stylesheet = next((a.name for a in self.assets if a.name.startswith("style.")), "")
+        config = hub.config
+        self.env.globals.update(
+            site=SiteInfo(
+                title=config.title,
+                description=config.description,
+                language=config.language,
+                base_url=self.links.urls.base_url,
+                repository=config.repository,
+                stylesheet=self.links.static(stylesheet) if stylesheet else "",
+                suggest_url=self._suggest_url(),
+                nav=tuple(
+                    (label, section, getattr(self.links, section)())
+                    for label, section in (
+                        ("Ideas", "ideas"),
+                        ("Roadmap", "roadmap"),
+                        ("Rounds", "rounds"),
+                        ("Changelog", "changelog"),
+                        ("People", "people"),
+                    )
+                ),
+                build_date=hub.build_date,
+            ),
+            hub=hub,
+            urls=self.links,
+            statuses=STATUSES,
+            status_labels=STATUS_LABELS,
+            change_labels=CHANGE_LABELS,
+        )
+        self.env.filters.update(
+            date=format_date,
+            iso=iso_date,
+            md=self._markdown,
+            person_url=self._person_url,
+            plural=plural,
+            percent=percent,
+        )
+        self.env.globals.update(
+            idea_link=self._idea_link,
+            round_link=self._round_link,
+            change=hub.change,
+            edit_url=self._edit_url,
+        )
+
+    # -- helpers exposed to templates --------------------------------------------
+
+    def _markdown(self, text: str, doc_id: str = "", ugc: bool = False) -> Markup:
+        html = self.markdown.render(text, doc_id, ugc)
+        if self.links.prefix:
+            html = re.sub(r'(\s(?:href|src)=")/(?!/)', rf"\1{self.links.prefix}/", html)
+        return Markup(html)
+
+    def _person_url(self, who: Who | None) -> str | None:
+        if who is None or who.handle is None or who.handle not in self.hub.people:
+            return None
+        return self.links.person(who.handle)
+
+    def _idea_link(self, slug: str) -> tuple[str, str | None]:
+        """(title, url): drafts and missing ideas are named but not linked."""
+        if slug in self.hub.ideas:
+            return self.hub.ideas[slug].title, self.links.idea(slug)
+        return self.hub.unpublished.get(("ideas", slug), slug), None
+
+    def _round_link(self, slug: str) -> tuple[str, str | None]:
+        if slug in self.hub.rounds:
+            return self.hub.rounds[slug].title, self.links.round(slug)
+        return self.hub.unpublished.get(("rounds", slug), slug), None
+
+    def _edit_url(self, source: str) -> str | None:
+        config = self.hub.config
+        if not config.repository or not source:
+            return None
+        path = f"{self.git_prefix}/{source}" if self.git_prefix else source
+        return f"{config.repository}/edit/{quote(config.branch)}/{quote(path)}"
+
+    def _suggest_url(self) -> str | None:
+        if self.hub.config.repository:
+            return f"{self.hub.config.repository}/issues/new?template=idea.yml"
+        if "how-to-contribute" in self.hub.pages:
+            return self.links.page("how-to-contribute")
+        return None
+
+    # -- pages ---------------------------------------------------------------------
+
+    def render(self, route: Route) -> str:
+        context = getattr(self, f"_{route.kind.replace('-', '_')}")(route)
+        page: Page | None = context.get("page")
+        if page is not None:
+            page.url = self.links.path(route.url)
+        template = "redirect.html" if route.kind == "redirect" else f"{route.kind}.html"
+        if route.kind in ("sitemap", "robots"):
+            template = {"sitemap": "sitemap.xml", "robots": "robots.txt"}[route.kind]
+        return self.env.get_template(template).render(route=route, **context)
+
+    def _home(self, route: Route) -> dict:
+        hub = self.hub
+        heard = _heard(hub)
+        answered = sorted(
+            (i for i in heard if i.updates),
+            key=lambda i: (-i.updates[-1].date.day.toordinal(), i.slug),
+        )
+        return {
+            "page": Page(hub.config.title, route.url, hub.config.description, section="home"),
+            "open_rounds": sorted(
+                (r for r in hub.rounds.values() if r.state == "open"),
+                key=lambda r: (r.closes, r.slug),
+            ),
+            "upcoming_rounds": sorted(
+                (r for r in hub.rounds.values() if r.state == "upcoming"),
+                key=lambda r: (r.opens, r.slug),
+            ),
+            "latest_releases": _newest_releases(hub)[:3],
+            "recent_answers": answered[:6],
+            "figures": hub.figures,
+        }
+
+    def _idea_list(self, route: Route, ideas: list[Idea], title: str, crumbs, **extra) -> dict:
+        start = (route.page - 1) * IDEAS_PER_PAGE
+        paginator = Paginator(
+            tuple(ideas[start : start + IDEAS_PER_PAGE]),
+            route.page,
+            route.pages,
+            len(ideas),
+            lambda n: self.links.path(_page_url(route.url, route.page, n)),
+        )
+        heading = title if route.page == 1 else f"{title} (page {route.page} of {route.pages})"
+        return {
+            "page": Page(
+                heading, route.url, extra.pop("description", ""), crumbs=crumbs, section="ideas"
+            ),
+            "paginator": paginator,
+            "heading": title,
+            "counts": {s: sum(1 for i in _heard(self.hub) if i.status == s) for s in STATUSES},
+            **extra,
+        }
+
+    def _ideas(self, route: Route) -> dict:
+        return self._idea_list(
+            route,
+            _by_newest(_heard(self.hub)),
+            "Ideas",
+            [Crumb("Home", self.links.home())],
+            description="Every idea customers have shared, newest first, with where each one stands.",
+            status=None,
+        )
+
+    def _status(self, route: Route) -> dict:
+        label = STATUS_LABELS[route.key]
+        return self._idea_list(
+            route,
+            _by_newest(i for i in _heard(self.hub) if i.status == route.key),
+            f"Ideas: {label.lower()}",
+            [Crumb("Home", self.links.home()), Crumb("Ideas", self.links.ideas())],
+            description=f"Ideas whose status is {label.lower()}.",
+            status=route.key,
+        )
+
+    def _product(self, route: Route) -> dict:
+        product = self.hub.products[route.key]
+        context = self._idea_list(
+            route,
+            [self.hub.ideas[s] for s in product.ideas],
+            product.name,
+            [Crumb("Home", self.links.home()), Crumb("Products", self.links.products())],
+            description=f"Ideas, feedback rounds and releases for {product.name}.",
+            status=None,
+            product=product,
+        )
+        context["page"].section = "products"
+        return context
+
+    def _tag(self, route: Route) -> dict:
+        tag = self.hub.tags[route.key]
+        context = self._idea_list(
+            route,
+            [self.hub.ideas[s] for s in tag.ideas],
+            f"Ideas tagged “{tag.name}”",
+            [Crumb("Home", self.links.home()), Crumb("Tags", self.links.tags())],
+            description=f"Ideas tagged {tag.name}.",
+            status=None,
+            tag=tag,
+        )
+        context["page"].section = "tags"
+        return context
+
+    def _idea(self, route: Route) -> dict:
+        idea = self.hub.ideas[route.key]
+        crumbs = [Crumb("Home", self.links.home()), Crumb("Ideas", self.links.ideas())]
+        return {
+            "page": Page(
+                idea.title,
+                route.url,
+                _summary(idea.body),
+                crumbs=crumbs,
+                source=idea.path,
+                section="ideas",
+            ),
+            "idea": idea,
+            "original": self.hub.ideas.get(idea.duplicate_of) if idea.duplicate_of else None,
+            "duplicates": [self.hub.ideas[s] for s in idea.duplicates],
+            "shipped_release": self.hub.releases.get(idea.shipped_in) if idea.shipped_in else None,
+            "also_in": [self.hub.releases[s] for s in idea.also_in],
+            "round": self.hub.rounds.get(idea.round) if idea.round else None,
+        }
+
+    def _roadmap(self, route: Route) -> dict:
+        hub, heard = self.hub, _heard(self.hub)
+        since = hub.build_date - SHIPPED_WINDOW
+        columns = []
+        for status in ROADMAP_COLUMNS:
+            ideas = [i for i in heard if i.status == status]
+            if status == "shipped":
+                ideas = [i for i in ideas if since < self._shipped_on(i) <= hub.build_date]
+                ideas.sort(key=lambda i: (-self._shipped_on(i).toordinal(), i.slug))
+            else:
+                ideas.sort(
+                    key=lambda i: (
+                        -len(i.also_asked_by),
+                        -i.updates[-1].date.day.toordinal(),
+                        i.slug,
+                    )
+                )
+            columns.append((status, ideas))
+        declined = sorted(
+            (i for i in heard if i.status == "declined"),
+            key=lambda i: (-i.updates[-1].date.day.toordinal(), i.slug),
+        )
+        return {
+            "page": Page(
+                "Roadmap",
+                route.url,
+                "What we are looking at, what is planned, what is being built and what shipped lately.",
+                crumbs=[Crumb("Home", self.links.home())],
+                section="roadmap",
+            ),
+            "columns": columns,
+            "declined": declined,
+            "window_days": SHIPPED_WINDOW.days,
+            "since": since,
+        }
+
+    def _shipped_on(self, idea: Idea) -> date:
+        if idea.shipped_in:
+            return self.hub.releases[idea.shipped_in].date.day
+        return idea.updates[-1].date.day
+
+    def _rounds(self, route: Route) -> dict:
+        rounds = list(self.hub.rounds.values())
+        groups = [
+            ("open", "Open now", sorted((r for r in rounds if r.state == "open"), key=lambda r: (r.closes, r.slug))),
+            ("upcoming", "Coming up", sorted((r for r in rounds if r.state == "upcoming"), key=lambda r: (r.opens, r.slug))),
+            ("closed", "Closed", sorted((r for r in rounds if r.state == "closed"), key=lambda r: (-r.closes.day.toordinal(), r.slug))),
+        ]  # fmt: skip
+        return {
+            "page": Page(
+                "Feedback rounds",
+                route.url,
+                "The questions we ask customers, and what we heard.",
+                crumbs=[Crumb("Home", self.links.home())],
+                section="rounds",
+            ),
+            "groups": groups,
+        }
+
+    def _round(self, route: Route) -> dict:
+        round_ = self.hub.rounds[route.key]
+        return {
+            "page": Page(
+                round_.title,
+                route.url,
+                _summary(round_.body)
+                or f"A feedback round, {format_date(round_.opens)} to {format_date(round_.closes)}.",
+                crumbs=[Crumb("Home", self.links.home()), Crumb("Rounds", self.links.rounds())],
+                source=round_.path,
+                section="rounds",
+            ),
+            "round": round_,
+            "ideas": [self.hub.ideas[s] for s in round_.ideas],
+            "changes": self._changes(round_.credited_by),
+        }
+
+    def _changes(self, refs) -> list:
+        return [(self.hub.releases[ref.release], self.hub.change(ref)) for ref in refs]
+
+    def _changelog(self, route: Route) -> dict:
+        releases = _newest_releases(self.hub)
+        start = (route.page - 1) * RELEASES_PER_PAGE
+        paginator = Paginator(
+            tuple(releases[start : start + RELEASES_PER_PAGE]),
+            route.page,
+            route.pages,
+            len(releases),
+            lambda n: self.links.path(_page_url(route.url, route.page, n)),
+        )
+        title = (
+            "Changelog" if route.page == 1 else f"Changelog (page {route.page} of {route.pages})"
+        )
+        return {
+            "page": Page(
+                title,
+                route.url,
+                "What changed in each release, and who shaped it.",
+                crumbs=[Crumb("Home", self.links.home())],
+                section="changelog",
+            ),
+            "paginator": paginator,
+        }
+
+    def _release(self, route: Route) -> dict:
+        release = self.hub.releases[route.key]
+        groups = [(t, [c for c in release.changes if c.type == t]) for t in CHANGE_TYPES]
+        return {
+            "page": Page(
+                release.title,
+                route.url,
+                _summary(release.body) or f"Release of {format_date(release.date)}.",
+                crumbs=[
+                    Crumb("Home", self.links.home()),
+                    Crumb("Changelog", self.links.changelog()),
+                ],
+                source=release.path,
+                section="changelog",
+            ),
+            "release": release,
+            "groups": [(t, changes) for t, changes in groups if changes],
+        }
+
+    def _people(self, route: Route) -> dict:
+        people = sorted(self.hub.people.values(), key=lambda p: (p.name.lower(), p.handle))
+        return {
+            "page": Page(
+                "People",
+                route.url,
+                "The customers and team members who shape what we build.",
+                crumbs=[Crumb("Home", self.links.home())],
+                section="people",
+            ),
+            "team": [p for p in people if p.team],
+            "community": [p for p in people if not p.team],
+        }
+
+    def _person(self, route: Route) -> dict:
+        person = self.hub.people[route.key]
+        shaped = self._changes(person.shaped)
+        return {
+            "page": Page(
+                person.name,
+                route.url,
+                f"What {person.name} raised, supported and shaped.",
+                crumbs=[Crumb("Home", self.links.home()), Crumb("People", self.links.people())],
+                source=person.path or "",
+                section="people",
+            ),
+            "person": person,
+            "shaped": shaped,
+            "raised": [self.hub.ideas[s] for s in person.raised],
+            "supported": [self.hub.ideas[s] for s in person.supported],
+            "took_part": [self.hub.rounds[s] for s in person.took_part],
+            "answers": [(self.hub.ideas[a.idea], self.hub.answer(a)) for a in person.answers],
+        }
+
+    def _products(self, route: Route) -> dict:
+        return {
+            "page": Page(
+                "Products",
+                route.url,
+                "Ideas, rounds and releases by product.",
+                crumbs=[Crumb("Home", self.links.home())],
+                section="products",
+            ),
+            "products": list(self.hub.products.values()),
+        }
+
+    def _tags(self, route: Route) -> dict:
+        tags = sorted(self.hub.tags.values(), key=lambda t: (-len(t.ideas), t.slug))
+        return {
+            "page": Page(
+                "Tags",
+                route.url,
+                "Every tag used on ideas.",
+                crumbs=[Crumb("Home", self.links.home())],
+                section="tags",
+            ),
+            "tags": tags,
+        }
+
+    def _page(self, route: Route) -> dict:
+        page = self.hub.pages[route.key]
+        return {
+            "page": Page(
+                page.title,
+                route.url,
+                _summary(page.body),
+                crumbs=[Crumb("Home", self.links.home())],
+                source=page.path,
+            ),
+            "item": page,
+        }
+
+    def _impact(self, route: Route) -> dict:
+        traced = []
+        for release in _newest_releases(self.hub):
+            for change in release.changes:
+                if change.ideas or change.rounds or change.thanks:
+                    traced.append((release, change))
+        return {
+            "page": Page(
+                "Impact: you said, we did",
+                route.url,
+                "Every shipped change traced back to the people and ideas behind it.",
+                crumbs=[Crumb("Home", self.links.home())],
+                section="impact",
+            ),
+            "traced": traced,
+            "figures": self.hub.figures,
+            "charts": [charts.heard_and_shipped(self.hub), charts.days_to_answer(self.hub)],
+        }
+
+    def _404(self, route: Route) -> dict:
+        return {
+            "page": Page("Page not found", route.url, crumbs=[], noindex=True),
+        }
+
+    def _redirect(self, route: Route) -> dict:
+        return {
+            "target": self.links.path(route.target),
+            "absolute": self.links.absolute(route.target),
+        }
+
+    def _sitemap(self, route: Route) -> dict:
+        pages = [
+            r for r in self.routes if r.file.endswith(".html") and r.kind not in ("redirect", "404")
+        ]
+        return {"sitemap_routes": pages}
+
+    def _robots(self, route: Route) -> dict:
+        return {}
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """The `site` object in templates: settings every page uses."""
+
+    title: str
+    description: str
+    language: str
+    base_url: str
+    repository: str | None
+    stylesheet: str
+    suggest_url: str | None
+    nav: tuple[tuple[str, str, str], ...]
+    build_date: date
+
+
+def _heard(hub: Hub) -> list[Idea]:
+    return [i for i in hub.ideas.values() if i.duplicate_of is None]
+
+
+def _by_newest(ideas) -> list[Idea]:
+    return sorted(ideas, key=lambda i: (-i.submitted.day.toordinal(), i.slug))
+
+
+def _newest_releases(hub: Hub) -> list:
+    return sorted(hub.releases.values(), key=lambda r: (-r.date.day.toordinal(), r.slug))
+
+
+def _page_url(url: str, page: int, n: int) -> str:
+    base = url if page == 1 else url[: url.rindex("page/")]
+    return base if n == 1 else f"{base}page/{n}/"
+
+
+def _summary(markdown_text: str, limit: int = 200) -> str:
+    """A plain-text description for meta tags: the first paragraph, trimmed."""
+    for block in markdown_text.strip().split("\n\n"):
+        text = re.sub(r"[#>*_`\[\]]|\(https?://[^)]*\)|<[^>]+>", "", block).strip()
+        text = " ".join(text.split())
+        if text:
+            return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return ""
+
+
+def format_date(value: Stamp | date) -> str:
+    """12 Mar 2026: unambiguous in every locale, unlike 03/12/2026."""
+    day = value.day if isinstance(value, Stamp) else value
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def iso_date(value: Stamp | date) -> str:
+    day = value.day if isinstance(value, Stamp) else value
+    return day.isoformat()
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count} {word}"
+
+
+def percent(share: float | None) -> str:
+    return "\u2013" if share is None else f"{round(share * 100)}%"  # an en dash: no data
