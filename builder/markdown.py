@@ -136,15 +136,19 @@ def _highlight(code: str, lang: str, attrs: str) -> str:
 
 
 def _headings(state) -> None:
-    """Headings in content sit under the page's own <h1>, so `#` becomes <h2>; each gets
-    an id (prefixed per fragment, unique on the page) for links to sections."""
+    """Headings in content sit under the page's own <h1>: a fragment whose top heading
+    is `#` is shifted down one level (authors who start at `##` are left alone, so no
+    level is skipped). Each heading gets an id, prefixed per fragment and unique on
+    the page, for links to sections."""
     prefix = state.env.get("docId", "")
     used: set[str] = state.env.setdefault("_ids", set())
     tokens: list[Token] = state.tokens
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    shift = 1 if levels and min(levels) == 1 else 0
     for i, token in enumerate(tokens):
         if token.type not in ("heading_open", "heading_close"):
             continue
-        level = min(int(token.tag[1]) + 1, 6)
+        level = min(int(token.tag[1]) + shift, 6)
         token.tag = f"h{level}"
         if token.type == "heading_open":
             inline = tokens[i + 1]

@@ -54,3 +54,35 @@ def hub(tmp_path):
         return write_hub(tmp_path, files, hub_yaml)
 
     return make
+
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def require(path: Path | str | None, what: str) -> None:
+    """Skip a test whose tool is missing, with the reason; in CI (CI=true) fail
+    instead, because .ci/run installs every tool and a skip would hide a gap."""
+    import os
+    import shutil
+
+    found = path is not None and (Path(path).exists() or shutil.which(str(path)))
+    if found:
+        return
+    message = f"{what} not found ({path}); .ci/run installs it"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> Path:
+    """The example hub in content/, built once per test session at a fixed date."""
+    from builder.build import build
+
+    out = tmp_path_factory.mktemp("example") / "site"
+    result = build(ROOT, out, environ={"SOURCE_DATE_EPOCH": EPOCH})
+    assert result.ok, [d.text() for d in result.problems.errors]
+    return out

@@ -37,8 +37,11 @@ def test_footnote_and_heading_ids_are_prefixed_per_fragment(md):
 
 
 def test_headings_sit_below_the_page_title(md):
-    out = tree(md.render("# One\n\n###### Six\n"))
-    assert [e.tag for e in out] == ["h2", "h6"]
+    out = tree(md.render("# One\n\n## Two\n\n###### Six\n"))
+    assert [e.tag for e in out] == ["h2", "h3", "h6"]
+    # An author who starts at ## already writes below the title: no level is skipped.
+    out = tree(md.render("## Two\n\n### Three\n"))
+    assert [e.tag for e in out] == ["h2", "h3"]
 
 
 def test_bare_urls_become_links(md):
