@@ -33,10 +33,12 @@ class BuildResult:
     files: int = 0
     seconds: float = 0.0
 
+    feeds: int = 0
+
     def summary(self) -> str:
         return (
-            f"built {self.pages} pages and {self.files - self.pages} other files "
-            f"into {self.out} in {self.seconds:.2f} s"
+            f"built {self.pages} pages, {self.feeds} feeds and "
+            f"{self.files - self.pages - self.feeds} other files into {self.out} in {self.seconds:.2f} s"
         )
 
 
@@ -73,7 +75,10 @@ def build(
             stage.write("_redirects", redirects)
         files = len(routes) + len(renderer.assets) + (1 if redirects else 0)
         stage.commit()
-    return BuildResult(True, reading.problems, out, len(routes), files, watch.seconds)
+    feeds = sum(1 for r in routes if r.kind in ("atom", "rss"))
+    return BuildResult(
+        True, reading.problems, out, len(routes) - feeds, files, watch.seconds, feeds
+    )
 
 
 def render_all(

@@ -20,20 +20,12 @@ import jinja2
 from markupsafe import Markup
 
 from . import charts
+from .feeds import Feeds
 from .markdown import Markdown, pygments_css
 from .model import Hub, Idea, Stamp, Who
-from .schema import CHANGE_TYPES, STATUSES
+from .schema import CHANGE_LABELS, CHANGE_TYPES, STATUS_LABELS, STATUSES
 from .urls import IDEAS_PER_PAGE, RELEASES_PER_PAGE, Route, Urls
 
-STATUS_LABELS = {
-    "new": "New",
-    "under-review": "Under review",
-    "planned": "Planned",
-    "in-progress": "In progress",
-    "shipped": "Shipped",
-    "declined": "Declined",
-}
-CHANGE_LABELS = {t: t.capitalize() for t in CHANGE_TYPES}
 ROADMAP_COLUMNS = ("under-review", "planned", "in-progress", "shipped")
 #: The roadmap shows what shipped in this many days before the build date.
 SHIPPED_WINDOW = timedelta(days=90)
@@ -141,6 +133,8 @@ class Page:
     source: str = ""
     section: str = ""
     noindex: bool = False
+    #: Feeds about what this page shows, most specific first (for <link rel=alternate>).
+    feeds: list = field(default_factory=list)
 
 
 class Links:
@@ -212,6 +206,7 @@ class Renderer:
             plural=plural,
             percent=percent,
         )
+        self.feeds = Feeds(hub, routes, self.links, self._render_entry)
         self.env.globals.update(
             idea_link=self._idea_link,
             round_link=self._round_link,
@@ -259,15 +254,42 @@ class Renderer:
 
     # -- pages ---------------------------------------------------------------------
 
-    def render(self, route: Route) -> str:
+    def render(self, route: Route) -> str | bytes:
+        if route.kind in ("atom", "rss"):
+            return self.feeds.generate(route)
         context = getattr(self, f"_{route.kind.replace('-', '_')}")(route)
         page: Page | None = context.get("page")
         if page is not None:
             page.url = self.links.path(route.url)
-        template = "redirect.html" if route.kind == "redirect" else f"{route.kind}.html"
-        if route.kind in ("sitemap", "robots"):
-            template = {"sitemap": "sitemap.xml", "robots": "robots.txt"}[route.kind]
+            page.feeds = self._page_feeds(route)
+        template = {
+            "redirect": "redirect.html",
+            "sitemap": "sitemap.xml",
+            "robots": "robots.txt",
+            "opml": "feeds.opml",
+        }.get(route.kind, f"{route.kind}.html")
         return self.env.get_template(template).render(route=route, **context)
+
+    def _page_feeds(self, route: Route) -> list:
+        """The feeds a reader of this page would want, for autodiscovery and links."""
+        keys = {
+            "ideas": ["ideas"],
+            "status": ["ideas"],
+            "roadmap": ["ideas"],
+            "idea": [f"idea:{route.key}", "ideas"],
+            "rounds": ["rounds"],
+            "round": ["rounds"],
+            "changelog": ["changelog"],
+            "release": ["changelog"],
+            "product": [f"product:{route.key}"],
+            "tag": [f"tag:{route.key}"],
+            "person": [f"person:{route.key}"],
+        }.get(route.kind, [])
+        found = [self.feeds.listing(key) for key in [*keys, "hub"]]
+        return [listing for listing in found if listing is not None]
+
+    def _render_entry(self, kind: str, context: dict) -> str:
+        return self.env.get_template("feed-entry.html").render(kind=kind, **context)
 
     def _home(self, route: Route) -> dict:
         hub = self.hub
@@ -592,6 +614,28 @@ class Renderer:
             "figures": self.hub.figures,
             "charts": [charts.heard_and_shipped(self.hub), charts.days_to_answer(self.hub)],
         }
+
+    def _feeds(self, route: Route) -> dict:
+        listed = self.feeds.listed()
+        groups = [
+            ("Everything", [f for f in listed if f.spec.kind in ("hub", "section")]),
+            ("By product", [f for f in listed if f.spec.kind == "product"]),
+            ("By tag", [f for f in listed if f.spec.kind == "tag"]),
+            ("By person", [f for f in listed if f.spec.kind == "person"]),
+        ]
+        return {
+            "page": Page(
+                "Feeds",
+                route.url,
+                "Follow the hub in any feed reader, without an account.",
+                crumbs=[Crumb("Home", self.links.home())],
+                section="feeds",
+            ),
+            "groups": [(title, feeds) for title, feeds in groups if feeds],
+        }
+
+    def _opml(self, route: Route) -> dict:
+        return {"listed": self.feeds.listed()}
 
     def _404(self, route: Route) -> dict:
         return {

@@ -13,6 +13,16 @@ from dataclasses import dataclass
 STATUSES = ("new", "under-review", "planned", "in-progress", "shipped", "declined")
 CHANGE_TYPES = ("added", "changed", "deprecated", "removed", "fixed", "security")
 
+STATUS_LABELS = {
+    "new": "New",
+    "under-review": "Under review",
+    "planned": "Planned",
+    "in-progress": "In progress",
+    "shipped": "Shipped",
+    "declined": "Declined",
+}
+CHANGE_LABELS = {t: t.capitalize() for t in CHANGE_TYPES}
+
 STATUS_SYNONYMS = (
     ("open", "new"), ("submitted", "new"), ("reviewing", "under-review"),
     ("considering", "under-review"), ("review", "under-review"), ("accepted", "planned"),

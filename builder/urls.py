@@ -131,6 +131,19 @@ class Urls:
     def static(name: str) -> str:
         return f"/static/{name}"
 
+    @staticmethod
+    def feed(page_url: str, fmt: str = "atom") -> str:
+        """A page's feed sits beside it: /ideas/ -> /ideas/feed.xml, / -> /feed.xml."""
+        return page_url + ("feed.xml" if fmt == "atom" else "rss.xml")
+
+    @staticmethod
+    def feeds() -> str:
+        return "/feeds/"
+
+    @staticmethod
+    def opml() -> str:
+        return "/feeds.opml"
+
 
 def _paged(base: str, page: int) -> str:
     return base if page == 1 else f"{base}page/{page}/"
@@ -161,7 +174,10 @@ def plan(hub: Hub) -> list[Route]:
         Route("/404.html", "404"),
         Route("/sitemap.xml", "sitemap"),
         Route("/robots.txt", "robots"),
+        Route("/feeds/", "feeds"),
+        Route("/feeds.opml", "opml"),
     ]
+    routes += feed_routes(hub)
     routes += _paginated("ideas", "", len(heard), IDEAS_PER_PAGE, u.ideas)
     for status in STATUSES:
         count = sum(1 for i in heard if i.status == status)
@@ -199,6 +215,30 @@ def plan(hub: Hub) -> list[Route]:
                         target=url(slug),
                     )
                 )
+    return routes
+
+
+def feed_routes(hub: Hub) -> list[Route]:
+    """Atom and RSS beside the hub, each section, product, tag and person; Atom only
+    beside each idea that is not a duplicate. `key` says whose feed it is."""
+    u = Urls
+    owners = [
+        ("hub", "/"),
+        ("ideas", u.ideas()),
+        ("rounds", u.rounds()),
+        ("changelog", u.changelog()),
+    ]
+    owners += [(f"product:{key}", u.product(key)) for key in hub.products]
+    owners += [(f"tag:{slug}", u.tag(slug)) for slug in hub.tags]
+    owners += [(f"person:{handle}", u.person(handle)) for handle in hub.people]
+    routes = [
+        Route(u.feed(page, fmt), fmt, key=key) for key, page in owners for fmt in ("atom", "rss")
+    ]
+    routes += [
+        Route(u.feed(u.idea(slug)), "atom", key=f"idea:{slug}")
+        for slug, idea in hub.ideas.items()
+        if idea.duplicate_of is None
+    ]
     return routes
 
 
