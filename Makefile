@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site test check lint format clean
+.PHONY: site test check lint format bench clean
 
 site: $(VENV)/.installed
 	$(BIN)/cohub build
@@ -16,6 +16,10 @@ test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# Performance is measured here, as medians over runs, never by a timed unit test.
+bench: $(VENV)/.installed-test
+	cd bench && ../$(BIN)/python build_stages.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -125,11 +125,16 @@ def check_references(items: list[Item], problems: Problems) -> None:
             for m, slug in valid(change.get("rounds")):
                 resolve(item, f"changes[{n}].rounds[{m}]", "rounds", slug)
 
+    near_profiles: dict[str, list[str]] = {}  # one scan of the profiles per stranger
     for item in items:
         for name, who in person_mentions(item):
             if who.handle is None or who.handle in people:
                 continue
-            near = sorted(h for h in people if one_edit_apart(who.handle, h))
+            if who.handle not in near_profiles:
+                near_profiles[who.handle] = sorted(
+                    h for h in people if one_edit_apart(who.handle, h)
+                )
+            near = near_profiles[who.handle]
             if near:
                 problems.warning(
                     item.path,

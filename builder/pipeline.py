@@ -54,7 +54,12 @@ def read_hub(
         # `check` and `build` report the same things whatever --drafts says.
         full = build_hub(config, items, today, problems, drafts=True)
         check_urls(full, items, problems)
-        hub = full if drafts else build_hub(config, items, today, Problems(), drafts=False)
+        has_drafts = any(item.values.get("draft") for item in items)
+        hub = (
+            full
+            if drafts or not has_drafts
+            else build_hub(config, items, today, Problems(), drafts=False)
+        )
     return Reading(config, tuple(items), hub, problems, today)
 
 

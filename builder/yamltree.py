@@ -10,6 +10,7 @@ hands, and each of those features has surprised someone (SPEC §8).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -125,7 +126,6 @@ class _Composer:
         self.first_line = first_line
         self.events = iter(yaml.parse(text, Loader=_Loader))
         self.constructor = SafeConstructor()
-        self.resolver = Resolver()
 
     def pos(self, mark) -> Pos:
         return Pos(mark.line + self.first_line, mark.column + 1)
@@ -216,7 +216,7 @@ class _Composer:
     def scalar(self, event, pos: Pos) -> Scalar:
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
+            tag = _resolve(event.value, event.implicit)
         if tag == _TAG + "merge":
             raise YamlError(pos, "YAML merge keys ('<<') are not allowed", "write the fields out")
         kind = _KIND_BY_TAG.get(tag)
@@ -247,6 +247,13 @@ class _Composer:
         else:
             value = None
         return Scalar(value, kind, pos)
+
+
+@lru_cache(maxsize=8192)
+def _resolve(value: str, implicit: tuple[bool, bool]) -> str:
+    """The implicit tag of a scalar: a pure function of its text, and content repeats
+    the same dates, handles and statuses thousands of times, so it is memoized."""
+    return Resolver().resolve(ScalarNode, value, implicit)
 
 
 def _shown(tag: str) -> str:
