@@ -29,6 +29,9 @@ from .urls import IDEAS_PER_PAGE, RELEASES_PER_PAGE, Route, Urls
 ROADMAP_COLUMNS = ("under-review", "planned", "in-progress", "shipped")
 #: The roadmap shows what shipped in this many days before the build date.
 SHIPPED_WINDOW = timedelta(days=90)
+#: Cards per roadmap column; the rest are a link away, so a hub with thousands of
+#: ideas still has a roadmap one can read.
+ROADMAP_CARDS = 12
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -419,7 +422,7 @@ class Renderer:
                         i.slug,
                     )
                 )
-            columns.append((status, ideas))
+            columns.append((status, ideas[:ROADMAP_CARDS], len(ideas)))
         declined = sorted(
             (i for i in heard if i.status == "declined"),
             key=lambda i: (-i.updates[-1].date.day.toordinal(), i.slug),

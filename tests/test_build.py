@@ -483,3 +483,31 @@ def test_progress_shows_on_a_terminal_only_after_a_second():
         quiet.update(n)
     quiet.done()
     assert piped.written == []
+
+
+def test_a_long_roadmap_column_links_to_the_rest(hub):
+    planned = """
+        ---
+        title: Idea {n}
+        submitted: 2026-01-01
+        author: bob
+        supporters: [{supporters}]
+        updates:
+          - date: 2026-01-02
+            status: planned
+            by: alice
+        ---
+    """
+    people = [f"p{k}" for k in range(15)]
+    files = {
+        f"content/ideas/idea-{n:02d}.md": planned.format(n=n, supporters=", ".join(people[:n]))
+        for n in range(15)
+    }
+    site = do_build(hub(files))
+    column = page(site, "/roadmap/").xpath("//section[@aria-labelledby='col-planned']")[0]
+    cards = hrefs(column, ".//a[@class='board-title']")
+    # The twelve most asked-for ideas, then a link to the other three.
+    assert cards == [f"/ideas/idea-{n:02d}/" for n in range(14, 2, -1)]
+    assert text(column.xpath(".//span[@class='count']")[0]) == "15"
+    more = column.xpath(".//p[@class='more']/a")[0]
+    assert (more.get("href"), text(more)) == ("/ideas/status/planned/", "3 more planned")
