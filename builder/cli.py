@@ -19,6 +19,7 @@ from .config import CONFIG_FILE
 from .errors import UsageError
 from .render import plural
 from .scaffold import KINDS, scaffold
+from .serve import serve
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 70
 
@@ -47,6 +48,15 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--drafts", action="store_true", help="include drafts")
     build.add_argument("--base-url", help="publish under this URL (deploy previews)")
     build.add_argument("--jobs", type=int, default=1, metavar="N", help="render with N processes")
+
+    serve = commands.add_parser("serve", parents=[common], help="live-reloading preview")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)"
+    )
+    serve.add_argument("--drafts", action="store_true", help="include drafts")
 
     new = commands.add_parser("new", parents=[common], help="scaffold a content file")
     new.add_argument("kind", choices=tuple(KINDS))
@@ -83,6 +93,12 @@ def run(args: argparse.Namespace) -> int:
         return run_check(root, format=args.format, strict=args.strict)
     if args.command == "build":
         return run_build(args)
+    if args.command == "serve":
+        if not (root / CONFIG_FILE).is_file():
+            raise UsageError(
+                f"no {CONFIG_FILE} in {root}: run cohub serve from a hub's root or pass --root"
+            )
+        return serve(root, host=args.host, port=args.port, drafts=args.drafts)
     if args.command == "new":
         if not (root / CONFIG_FILE).is_file():
             raise UsageError(

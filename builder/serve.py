@@ -1,0 +1,338 @@
+"""`cohub serve`: a live preview on the same pipeline as `cohub build`.
+
+The site is rendered into memory. Each rebuild makes a new immutable `Snapshot` and
+publishes it with one assignment, so a request always reads one complete build. A
+browser learns of a new build through Server-Sent Events and reloads only then. When
+the content has errors the last good build stays up, with every diagnostic shown
+over it, until a good build heals it.
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+import mimetypes
+import sys
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TextIO
+
+from watchfiles import Change, DefaultFilter, watch
+
+from .build import render_all
+from .check import git_prefix
+from .clock import Stopwatch
+from .config import CONFIG_FILE
+from .errors import Diagnostic, UsageError
+from .pipeline import read_hub
+from .render import Renderer, assets
+from .urls import plan
+
+EVENTS_PATH = "/__cohub/events"
+
+#: Injected before </body> of pages served by `serve` only; `cohub build` output never
+#: carries it. It reloads once the server announces a newer complete build.
+RELOAD_SCRIPT = """<script>
+(function () {
+  var epoch = %d;
+  var source = new EventSource("%s?epoch=" + epoch);
+  source.addEventListener("build", function (event) {
+    if (Number(event.data) !== epoch) { source.close(); location.reload(); }
+  });
+})();
+</script>"""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One complete build as served: every file by path, and the diagnostics of the
+    newest attempt (errors mean the files are those of the last good build)."""
+
+    epoch: int
+    files: Mapping[str, bytes] = field(default_factory=dict)
+    problems: tuple[Diagnostic, ...] = ()
+
+    @property
+    def broken(self) -> bool:
+        return any(d.severity == "error" for d in self.problems)
+
+
+class MemoryOutput:
+    """The writer `render_all` writes into when previewing: a dict, not a folder."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def write(self, rel: str, data: bytes | str) -> None:
+        self.files[rel] = data.encode("utf-8") if isinstance(data, str) else data
+
+
+class HubFilter(DefaultFilter):
+    """watchfiles' defaults (editor swap files, .git, caches) plus the output folder
+    and anything outside what a hub is made of."""
+
+    def __init__(self, root: Path, out: Path) -> None:
+        super().__init__(ignore_paths=[str(out)])
+        self.root = root.resolve()
+
+    def __call__(self, change: Change, path: str) -> bool:
+        if not super().__call__(change, path):
+            return False
+        try:
+            rel = Path(path).resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return False
+        return rel == CONFIG_FILE or rel.startswith(("content/", "templates/"))
+
+
+def classify(root: Path, changes: Iterable[tuple[Change, str]]) -> set[str]:
+    """What changed: `content`, `template`, `static` or `config` (SPEC: a content edit
+    needs less work than a template or config change)."""
+    kinds = set()
+    for _, path in changes:
+        rel = Path(path).resolve().relative_to(root.resolve()).as_posix()
+        if rel == CONFIG_FILE:
+            kinds.add("config")
+        elif rel.startswith("templates/static/"):
+            kinds.add("static")
+        elif rel.startswith("templates/"):
+            kinds.add("template")
+        elif rel.startswith("content/"):
+            kinds.add("content")
+    return kinds
+
+
+class Preview:
+    """Builds a hub into memory and keeps the newest complete snapshot."""
+
+    def __init__(
+        self, root: Path, *, drafts: bool = False, environ: Mapping[str, str] | None = None
+    ) -> None:
+        self.root = root
+        self.drafts = drafts
+        self.environ = environ
+        self.snapshot = Snapshot(0)
+        self.changed = threading.Condition()
+
+    def rebuild(self) -> Snapshot:
+        """Build everything again; publish the result whole, or keep the last good
+        files and publish the diagnostics beside them."""
+        epoch = self.snapshot.epoch + 1
+        reading = read_hub(self.root, drafts=self.drafts, environ=self.environ)
+        problems = tuple(reading.problems.sorted())
+        if reading.problems.errors or reading.hub is None:
+            snapshot = Snapshot(epoch, self.snapshot.files, problems)
+        else:
+            hub = reading.hub
+            routes = plan(hub)
+            renderer = Renderer(hub, routes, self.root, hub.config.base_url, git_prefix(self.root))
+            out = MemoryOutput()
+            render_all(renderer, routes, out, 1, _NoProgress())
+            for asset in assets(self.root):
+                out.write(f"static/{asset.name}", asset.data)
+            snapshot = Snapshot(epoch, out.files, problems)
+        self.publish(snapshot)
+        return snapshot
+
+    def publish(self, snapshot: Snapshot) -> None:
+        with self.changed:
+            self.snapshot = snapshot  # one assignment: readers see old or new, whole
+            self.changed.notify_all()
+
+    def wait_for_newer(self, epoch: int, timeout: float) -> Snapshot:
+        with self.changed:
+            self.changed.wait_for(lambda: self.snapshot.epoch != epoch, timeout=timeout)
+            return self.snapshot
+
+
+class _NoProgress:
+    def update(self, n: int) -> None:
+        pass
+
+    def done(self) -> None:
+        pass
+
+
+def make_handler(preview: Preview, stopping: threading.Event):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "cohub-serve"
+
+        def log_message(self, format: str, *args) -> None:  # quiet: the terminal shows builds
+            pass
+
+        def do_GET(self) -> None:
+            path = self.path.split("?", 1)[0].split("#", 1)[0]
+            if path == EVENTS_PATH:
+                self.events()
+                return
+            snapshot = preview.snapshot  # one snapshot for the whole request
+            found = resolve(snapshot, path)
+            if found is None:
+                self.send_page(snapshot, "404.html", HTTPStatus.NOT_FOUND)
+            elif (
+                found != path.lstrip("/")
+                and not path.endswith("/")
+                and found.endswith("index.html")
+            ):
+                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                self.send_header("Location", path + "/")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            else:
+                self.send_page(snapshot, found, HTTPStatus.OK)
+
+        def send_page(self, snapshot: Snapshot, rel: str, status: HTTPStatus) -> None:
+            data = snapshot.files.get(rel)
+            if data is None:  # no build has succeeded yet
+                data, rel = b"<!doctype html><title>cohub</title><body></body>", "index.html"
+            kind = mimetypes.guess_type(rel)[0] or "application/octet-stream"
+            if kind == "text/html":
+                data = inject(data, snapshot)
+                kind += "; charset=utf-8"
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(data)
+
+        def events(self) -> None:
+            """Server-Sent Events: the current build's epoch now, and each newer one."""
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            epoch = -1
+            try:
+                while not stopping.is_set():
+                    snapshot = preview.wait_for_newer(epoch, timeout=15)
+                    if snapshot.epoch != epoch:
+                        epoch = snapshot.epoch
+                        self.wfile.write(f"event: build\ndata: {epoch}\n\n".encode())
+                    else:
+                        self.wfile.write(b": keep-alive\n\n")
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    return Handler
+
+
+def resolve(snapshot: Snapshot, path: str) -> str | None:
+    """The file a URL path names: `/x/` and `/x` serve `x/index.html`."""
+    rel = path.lstrip("/")
+    if ".." in rel.split("/"):
+        return None
+    for candidate in (
+        rel,
+        rel + "index.html" if rel.endswith("/") or not rel else rel + "/index.html",
+    ):
+        if candidate in snapshot.files:
+            return candidate
+    return None
+
+
+def inject(page: bytes, snapshot: Snapshot) -> bytes:
+    """The reload script, and the diagnostics overlay when the newest build failed."""
+    extra = RELOAD_SCRIPT % (snapshot.epoch, EVENTS_PATH)
+    if snapshot.broken:
+        extra = overlay(snapshot.problems) + extra
+    marker = b"</body>"
+    at = page.rfind(marker)
+    addition = extra.encode("utf-8")
+    return page[:at] + addition + page[at:] if at >= 0 else page + addition
+
+
+def overlay(problems: Iterable[Diagnostic]) -> str:
+    """Every diagnostic, over the last good build, as Zola's dev server does."""
+    items = "".join(
+        f"<li><code>{html.escape(d.path)}:{d.line}:{d.column}</code> "
+        f"<strong>{d.severity}</strong> {html.escape(d.text().split(': ', 2)[-1])}</li>"
+        for d in problems
+    )
+    return (
+        '<div id="cohub-overlay" role="alert" style="position:fixed;inset:auto 1rem 1rem 1rem;'
+        "max-height:60vh;overflow:auto;z-index:2147483647;background:#fff5f5;color:#7f1d1d;"
+        "border:2px solid #b91c1c;border-radius:10px;padding:1rem 1.25rem;"
+        'font:15px/1.5 system-ui,sans-serif;box-shadow:0 8px 30px rgba(0,0,0,.25)">'
+        '<p style="margin:0 0 .5rem;font-weight:700">The content has errors; this is the last good build.</p>'
+        f'<ul style="margin:0;padding-left:1.2rem">{items}</ul></div>'
+    )
+
+
+def serve(
+    root: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    drafts: bool = False,
+    out: TextIO | None = None,
+    on_ready: Callable[[int], None] | None = None,
+    stop: threading.Event | None = None,
+) -> int:
+    """Build, serve and watch until Ctrl-C (or until `stop` is set). `on_ready`
+    receives the bound port once requests can be served."""
+    out = out or sys.stderr
+    stop = stop or threading.Event()
+    preview = Preview(root, drafts=drafts)
+    report(preview.rebuild(), Stopwatch(), out)
+    try:
+        server = ThreadingHTTPServer((host, port), make_handler(preview, stop))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(f"port {port} on {host} is in use; try --port {port + 1}") from None
+        raise
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="cohub-serve", daemon=True)
+    thread.start()
+    print(
+        f"cohub: serving {root.resolve()} at http://{host}:{server.server_address[1]}/ (Ctrl-C stops)",
+        file=out,
+    )
+    if on_ready is not None:
+        on_ready(server.server_address[1])
+    try:
+        # The whole root is watched (filtered), so a content/ or templates/ folder
+        # created after start is seen too.
+        watch_filter = HubFilter(root, root / "site")
+        for changes in watch(
+            root, watch_filter=watch_filter, stop_event=stop, debounce=400, step=20
+        ):
+            kinds = classify(root, changes)
+            watch_clock = Stopwatch()
+            report(preview.rebuild(), watch_clock, out, kinds)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        with preview.changed:
+            preview.changed.notify_all()
+        server.shutdown()
+        server.server_close()
+    print("cohub: stopped", file=out)
+    return 0
+
+
+def report(
+    snapshot: Snapshot, watch_clock: Stopwatch, out: TextIO, kinds: Iterable[str] = ()
+) -> None:
+    what = f" ({', '.join(sorted(kinds))} changed)" if kinds else ""
+    if snapshot.broken:
+        for diagnostic in snapshot.problems:
+            print(diagnostic.text(), file=out)
+        print(
+            f"cohub: build {snapshot.epoch}{what} has errors; serving the last good build", file=out
+        )
+    else:
+        print(
+            f"cohub: build {snapshot.epoch}{what}: {len(snapshot.files)} files in {watch_clock.seconds:.2f} s",
+            file=out,
+        )
+    out.flush()
