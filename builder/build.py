@@ -66,6 +66,8 @@ def build(
     hub = reading.hub
     routes = plan(hub)
     renderer = Renderer(hub, routes, root, base_url or hub.config.base_url, git_prefix(root))
+    # Pages first: feed entries then reuse the Markdown the pages rendered.
+    routes = sorted(routes, key=lambda r: r.kind in ("atom", "rss"))
     with Staging(out) as stage:
         render_all(renderer, routes, stage, jobs, _Progress(progress, watch, len(routes)))
         for asset in renderer.assets:

@@ -6,15 +6,35 @@ a round opened), derived from the model like every page. Their ids are tag URIs
 built from hub.yaml's host and the event itself, and every date comes from content:
 feedgen's three `now()` defaults are always overridden, so rebuilding on another day
 changes nothing a feed reader can see.
+
+Both formats are held to what the W3C Feed Validation Service checks, warnings
+included (tests/test_feeds.py mirrors those checks). Three of them shape this module:
+
+- An event dated after the build date (a round announced for next month, SPEC §8's
+  future dates) has not happened yet: it joins the feeds in the first build on or
+  after its day, rather than sitting in them with an "implausible" future date.
+- No two entries of one Atom feed may share `updated` ("DuplicateUpdated"), yet
+  date-only content puts a release and every idea it shipped at one midnight. Each
+  event's `updated` is therefore its content moment plus a fraction of a second fixed
+  by its kind and its key alone (see `_distinct`): still that midnight to the second,
+  the same in every feed and every build, and never shifted by another event.
+- Self links carry their media type, and feed ids use hub.yaml's `base_url` whole
+  (a hub under a path must not share ids with the site at its host's root).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from urllib.parse import urlsplit
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
+from urllib.parse import urlsplit, urlunsplit
 
+from feedgen.entry import FeedEntry
+from feedgen.ext.dc import DcEntryExtension, DcExtension
 from feedgen.feed import FeedGenerator
 
 from .markdown import absolute_links
@@ -42,6 +62,8 @@ class Event:
     product: str | None = None
     tags: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
+    #: Atom's `updated`: `moment` plus under a second, unique in the hub (`_distinct`).
+    updated: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -53,7 +75,6 @@ class FeedSpec:
     title: str
     purpose: str
     page_url: str
-    select: Callable[[Event], bool]
 
 
 @dataclass(frozen=True)
@@ -74,11 +95,29 @@ class Feeds:
         self.links = links
         self.atom = {r.key: r.url for r in routes if r.kind == "atom"}
         self.rss = {r.key: r.url for r in routes if r.kind == "rss"}
-        # Ids use hub.yaml's host, never --base-url: a deploy preview must not mint
+        # Ids use hub.yaml's base_url, never --base-url: a deploy preview must not mint
         # new ids for the same events.
-        self.id_host = urlsplit(hub.config.base_url).hostname or "localhost"
+        self.id_host, self.id_base = _id_parts(hub.config.base_url)
         self.render_entry = render_entry
-        self.events = sorted(self._events(), key=lambda e: (-e.moment.timestamp(), e.key))
+        self._entries: dict[str, FeedEntry] = {}
+
+    @cached_property
+    def events(self) -> list[Event]:
+        """Every event that has happened by the build date, newest first. Made on
+        first use, after the pages: entry HTML then reuses their rendered Markdown."""
+        happened = (e for e in self._events() if e.moment.date() <= self.hub.build_date)
+        return sorted(_distinct(happened), key=lambda e: (e.updated, e.key), reverse=True)
+
+    @cached_property
+    def by_feed(self) -> dict[str, list[Event]]:
+        """Each feed's events, newest first, filed in one pass: a hub with 10,000
+        ideas has over 10,000 feeds, and a scan of every event per feed would grow
+        with their product."""
+        found: dict[str, list[Event]] = {}
+        for event in self.events:
+            for key in _feed_keys(event):
+                found.setdefault(key, []).append(event)
+        return found
 
     # -- events ---------------------------------------------------------------------
 
@@ -205,7 +244,7 @@ class Feeds:
     # -- which feeds ------------------------------------------------------------------
 
     def spec(self, key: str) -> FeedSpec:
-        """Title, purpose and selection for the feed whose route key is `key`
+        """Title and purpose of the feed whose route key is `key`
         (`hub`, a section, or `product:web`, `tag:x`, `person:h`, `idea:slug`)."""
         hub, title = self.hub, self.hub.config.title
         kind, _, name = key.partition(":")
@@ -216,7 +255,6 @@ class Feeds:
                 title,
                 "Everything: new ideas, answers, releases and rounds.",
                 "/",
-                lambda e: True,
             )
         if kind in ("ideas", "rounds", "changelog"):
             label, purpose = {
@@ -230,30 +268,29 @@ class Feeds:
                 f"{label} · {title}",
                 purpose,
                 f"/{kind}/",
-                lambda e: e.section == kind,
             )
         if kind == "product":
             product = hub.products[name].name
             return FeedSpec(
                 key, kind, f"{product} · {title}", f"Ideas, answers, rounds and releases for {product}.",
-                Urls.product(name), lambda e: e.product == name,
+                Urls.product(name),
             )  # fmt: skip
         if kind == "tag":
             tag = hub.tags[name].name
             return FeedSpec(
                 key, kind, f"#{tag} · {title}", f"Ideas tagged {tag}, and their answers.",
-                Urls.tag(name), lambda e: name in e.tags,
+                Urls.tag(name),
             )  # fmt: skip
         if kind == "person":
             person = hub.people[name].name
             return FeedSpec(
                 key, kind, f"{person} · {title}", f"What {person} raised, was answered on, and shaped.",
-                Urls.person(name), lambda e: name in e.people,
+                Urls.person(name),
             )  # fmt: skip
         idea = hub.ideas[name]
         return FeedSpec(
             key, "idea", f"{idea.title} · {title}", "This idea: its answers, and when it ships.",
-            Urls.idea(name), lambda e: e.idea == name,
+            Urls.idea(name),
         )  # fmt: skip
 
     def listed(self) -> list[Listing]:
@@ -276,48 +313,139 @@ class Feeds:
     def generate(self, route) -> bytes:
         """The Atom or RSS document for a feed route of the URL table."""
         spec, fmt = self.spec(route.key), route.kind
-        chosen = [e for e in self.events if spec.select(e)][: self.hub.config.feed_size]
+        chosen = self.by_feed.get(route.key, [])[: self.hub.config.feed_size]
         fg = FeedGenerator()
-        fg.load_extension("dc", atom=False, rss=True)
-        self_url = route.url
-        fg.id(f"https://{self.id_host}{Urls.feed(spec.page_url)}")
+        # register, not load: load_extension imports the module again on every call.
+        fg.register_extension("dc", DcExtension, DcEntryExtension, atom=False, rss=True)
+        fg.id(self.id_base + Urls.feed(spec.page_url).lstrip("/"))
         fg.title(spec.title)
         fg.subtitle(spec.purpose)
         fg.description(spec.purpose)
         fg.author({"name": self.hub.config.title})
         # feedgen gives RSS's <channel><link> the last link added: the page, not the feed.
-        fg.link(href=self.links.absolute(self_url), rel="self")
+        own_type = "application/atom+xml" if fmt == "atom" else "application/rss+xml"
+        fg.link(href=self.links.absolute(route.url), rel="self", type=own_type)
         fg.link(href=self.links.absolute(spec.page_url), rel="alternate", type="text/html")
         fg.language(self.hub.config.language)
         fg.generator("cohub")
-        newest = chosen[0].moment if chosen else self._quiet_date()
+        newest = chosen[0].updated if chosen else self._quiet_date()
         fg.updated(newest)
         fg.lastBuildDate(newest)
         for event in chosen:
-            entry = fg.add_entry(order="append")
-            entry.id(f"tag:{self.id_host},{event.tag_date.isoformat()}:{event.key}")
-            entry.guid(
-                f"tag:{self.id_host},{event.tag_date.isoformat()}:{event.key}", permalink=False
-            )
-            entry.title(event.title)
-            entry.link(href=self.links.absolute(event.url), rel="alternate", type="text/html")
-            entry.content(event.html, type="html")
-            entry.published(event.moment)
-            entry.updated(event.moment)
-            entry.author({"name": event.author})
-            entry.dc.dc_creator(event.author)
-            for term, label in event.categories:
-                entry.category(term=term, label=label)
+            fg.add_entry(self._entry(event), order="append")
         if fmt == "atom":
             return fg.atom_str(pretty=True)
-        return fg.rss_str(pretty=True)
+        return _hex_references(fg.rss_str(pretty=True))
+
+    def _entry(self, event: Event) -> FeedEntry:
+        """The feedgen entry of an event, made once and shared by every feed the
+        event appears in (about six each: the hub, its section, product, tags,
+        people and idea)."""
+        entry = self._entries.get(event.key)
+        if entry is not None:
+            return entry
+        entry = FeedEntry()
+        entry.register_extension("dc", DcEntryExtension, atom=False, rss=True)
+        tag_uri = f"tag:{self.id_host},{event.tag_date.isoformat()}:{event.key}"
+        entry.id(tag_uri)
+        entry.guid(tag_uri, permalink=False)
+        entry.title(event.title)
+        entry.link(href=self.links.absolute(event.url), rel="alternate", type="text/html")
+        entry.content(event.html, type="html")
+        entry.published(event.moment)
+        entry.updated(event.updated)
+        entry.author({"name": event.author})
+        entry.dc.dc_creator(event.author)
+        for term, label in event.categories:
+            entry.category(term=term, label=label)
+        self._entries[event.key] = entry
+        return entry
 
     def _quiet_date(self) -> datetime:
         """`updated` for a feed with no entries yet: the newest event anywhere in the
-        hub, or the Unix epoch for an empty hub (content dates only, never now)."""
+        hub, or for a hub without any a fixed date (content dates only, never now;
+        not the Unix epoch, which the validator calls implausible)."""
         if self.events:
-            return self.events[0].moment
-        return datetime(1970, 1, 1, tzinfo=UTC)
+            return self.events[0].updated
+        return QUIET_DATE
+
+
+#: `updated` of the feeds of a hub with no events at all.
+QUIET_DATE = datetime(2000, 1, 1, tzinfo=UTC)
+
+#: Where in its day's first second each kind of event falls, oldest first: a round
+#: opens, ideas come in, answers follow, an idea ships, its release closes the day.
+_DAY_ORDER = {"round": 0, "submitted": 1, "update": 2, "shipped": 3, "release": 4}
+_SLOT = 100_000  # microseconds per kind
+
+
+def _distinct(events: Iterable[Event]) -> list[Event]:
+    """Each event with its `updated`: its moment, plus a fraction of a second set by
+    its kind and a hash of its key, so no two entries of any feed share one (the
+    validator's DuplicateUpdated). Nothing but the event itself decides the fraction;
+    only a clash of hashes on one day (about one in 100,000 pairs) moves one of the
+    two on by a microsecond."""
+    taken: set[datetime] = set()
+    stamped = []
+    for event in sorted(events, key=lambda e: (e.moment, e.key)):
+        digest = int.from_bytes(hashlib.sha256(event.key.encode()).digest()[:8], "big")
+        offset = _DAY_ORDER[event.kind] * _SLOT + digest % _SLOT
+        updated = event.moment + timedelta(microseconds=offset)
+        while updated in taken:
+            updated += timedelta(microseconds=1)
+        taken.add(updated)
+        stamped.append(replace(event, updated=updated))
+    return stamped
+
+
+#: RSS elements that hold plain text, and the escapes lxml writes in them.
+_PLAIN_IN_CHANNEL = re.compile(rb"(<(title|description)>)([^<]*)(</\2>)")
+_PLAIN_IN_ITEMS = re.compile(rb"(<(title|category|dc:creator)>)([^<]*)(</\2>)")
+_HEX = {b"&lt;": b"&#x3C;", b"&amp;": b"&#x26;"}
+
+
+def _hex_references(rss: bytes) -> bytes:
+    """`<` and `&` in RSS plain text as hexadecimal character references, as the RSS
+    Best Practices Profile asks (the validator's CharacterData warning): a title such
+    as `Support <kbd> keys` otherwise reads as markup to some readers. Item
+    descriptions hold HTML and keep their escapes; lxml cannot be told to write these,
+    so the serialized feed is rewritten, element text only."""
+
+    def plain(match: re.Match) -> bytes:
+        text = re.sub(rb"&lt;|&amp;", lambda m: _HEX[m.group()], match.group(3))
+        return match.group(1) + text + match.group(4)
+
+    channel, item, items = rss.partition(b"<item>")
+    return _PLAIN_IN_CHANNEL.sub(plain, channel) + item + _PLAIN_IN_ITEMS.sub(plain, items)
+
+
+def _id_parts(base_url: str) -> tuple[str, str]:
+    """(host for tag URIs, base for feed ids) from hub.yaml's base_url, both in the
+    canonical form the validator compares ids against: lower-case scheme and host, no
+    default port, a path ending in `/`."""
+    parts = urlsplit(base_url)
+    host = parts.hostname or "localhost"
+    with contextlib.suppress(UnicodeError):  # a host idna cannot encode stays as written
+        host = host.encode("idna").decode("ascii")
+    scheme = parts.scheme.lower() or "https"
+    default = {"http": 80, "https": 443}.get(scheme)
+    netloc = host if parts.port in (None, default) else f"{host}:{parts.port}"
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return host, urlunsplit((scheme, netloc, path, "", ""))
+
+
+def _feed_keys(event: Event) -> Iterable[str]:
+    """The route keys of every feed an event appears in."""
+    yield "hub"
+    yield event.section
+    if event.product:
+        yield f"product:{event.product}"
+    for tag in event.tags:
+        yield f"tag:{tag}"
+    for handle in event.people:
+        yield f"person:{handle}"
+    if event.idea:
+        yield f"idea:{event.idea}"
 
 
 def _handles(idea: Idea) -> set[str]:

@@ -61,6 +61,7 @@ CLASSES = {
 SCHEMES = {"http", "https", "mailto"}
 UGC_REL = "nofollow ugc noopener"
 
+_LINK_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)"')
 _A_TAG = re.compile(r'<a((?:\s[\w:-]+="[^"]*")*)\s*>')
 _HREF = re.compile(r'\shref="([^"]*)"')
 
@@ -115,11 +116,20 @@ class Markdown:
 
 def absolute_links(html: str, page_url: str) -> str:
     """Feed readers show entries away from the site: make every href and src absolute."""
-    return re.sub(
-        r'(\s(?:href|src)=")([^"]*)"',
-        lambda m: f'{m.group(1)}{urljoin(page_url, m.group(2))}"',
-        html,
-    )
+    parts = urlsplit(page_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+
+    def absolute(match: re.Match) -> str:
+        url = match.group(2)
+        if url.startswith("/") and not url.startswith("//"):
+            joined = origin + url  # the common case, without urljoin's cost
+        elif url.startswith(("https://", "http://", "mailto:")):
+            joined = url
+        else:
+            joined = urljoin(page_url, url)
+        return f'{match.group(1)}{joined}"'
+
+    return _LINK_ATTR.sub(absolute, html)
 
 
 def _highlight(code: str, lang: str, attrs: str) -> str:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -56,7 +57,7 @@ def environment(hub_root: Path) -> jinja2.Environment:
         # No autoreload: a build renders each template once, and serve makes a new
         # environment when a template changes.
         auto_reload=False,
-        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        autoescape=jinja2.select_autoescape(["html", "xml", "opml"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -217,6 +218,29 @@ class Renderer:
             edit_url=self._edit_url,
         )
 
+    # -- lists many pages share, computed once per build ---------------------------
+    # (A hub with 10,000 ideas has hundreds of list pages; recounting and re-sorting
+    # every idea for each of them made rendering grow with their product.)
+
+    @cached_property
+    def heard(self) -> list[Idea]:
+        return [i for i in self.hub.ideas.values() if i.duplicate_of is None]
+
+    @cached_property
+    def newest(self) -> list[Idea]:
+        return sorted(self.heard, key=lambda i: (-i.submitted.day.toordinal(), i.slug))
+
+    @cached_property
+    def newest_by_status(self) -> dict[str, list[Idea]]:
+        grouped: dict[str, list[Idea]] = {s: [] for s in STATUSES}
+        for idea in self.newest:
+            grouped[idea.status].append(idea)
+        return grouped
+
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        return {s: len(ideas) for s, ideas in self.newest_by_status.items()}
+
     # -- helpers exposed to templates --------------------------------------------
 
     def _markdown(self, text: str, doc_id: str = "", ugc: bool = False) -> Markup:
@@ -296,7 +320,7 @@ class Renderer:
 
     def _home(self, route: Route) -> dict:
         hub = self.hub
-        heard = _heard(hub)
+        heard = self.heard
         answered = sorted(
             (i for i in heard if i.updates),
             key=lambda i: (-i.updates[-1].date.day.toordinal(), i.slug),
@@ -332,14 +356,14 @@ class Renderer:
             ),
             "paginator": paginator,
             "heading": title,
-            "counts": {s: sum(1 for i in _heard(self.hub) if i.status == s) for s in STATUSES},
+            "counts": self.counts,
             **extra,
         }
 
     def _ideas(self, route: Route) -> dict:
         return self._idea_list(
             route,
-            _by_newest(_heard(self.hub)),
+            self.newest,
             "Ideas",
             [Crumb("Home", self.links.home())],
             description="Every idea customers have shared, newest first, with where each one stands.",
@@ -350,7 +374,7 @@ class Renderer:
         label = STATUS_LABELS[route.key]
         return self._idea_list(
             route,
-            _by_newest(i for i in _heard(self.hub) if i.status == route.key),
+            self.newest_by_status[route.key],
             f"Ideas: {label.lower()}",
             [Crumb("Home", self.links.home()), Crumb("Ideas", self.links.ideas())],
             description=f"Ideas whose status is {label.lower()}.",
@@ -406,7 +430,7 @@ class Renderer:
         }
 
     def _roadmap(self, route: Route) -> dict:
-        hub, heard = self.hub, _heard(self.hub)
+        hub, heard = self.hub, self.heard
         since = hub.build_date - SHIPPED_WINDOW
         columns = []
         for status in ROADMAP_COLUMNS:
@@ -674,14 +698,6 @@ class SiteInfo:
     suggest_url: str | None
     nav: tuple[tuple[str, str, str], ...]
     build_date: date
-
-
-def _heard(hub: Hub) -> list[Idea]:
-    return [i for i in hub.ideas.values() if i.duplicate_of is None]
-
-
-def _by_newest(ideas) -> list[Idea]:
-    return sorted(ideas, key=lambda i: (-i.submitted.day.toordinal(), i.slug))
 
 
 def _newest_releases(hub: Hub) -> list:
