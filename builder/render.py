@@ -1,14 +1,12 @@
 """Render: turn the model into pages through the theme's templates.
 
 Python prepares each page's data (which ideas, in what order, grouped how); the
-templates decide how it looks. A hub's own `templates/` folder overrides the default
-theme file by file, and an override can extend the file it replaces through the
-`!default/` prefix, as in Pelican's `!simple/`.
+templates decide how it looks (`theme` finds them). One `Renderer` renders any route
+of the URL table, pages and feeds alike, so `build` and `serve` share it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,14 +15,14 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-import jinja2
 from markupsafe import Markup
 
 from . import charts
 from .feeds import Feeds
-from .markdown import Markdown, pygments_css
+from .markdown import Markdown
 from .model import Hub, Idea, Stamp, Who
 from .schema import CHANGE_LABELS, CHANGE_TYPES, STATUS_LABELS, STATUSES
+from .theme import assets, environment
 from .urls import IDEAS_PER_PAGE, RELEASES_PER_PAGE, Route, Urls
 
 ROADMAP_COLUMNS = ("under-review", "planned", "in-progress", "shipped")
@@ -34,68 +32,6 @@ SHIPPED_WINDOW = timedelta(days=90)
 #: ideas still has a roadmap one can read.
 ROADMAP_CARDS = 12
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def default_theme() -> Path:
-    """The theme shipped with cohub: inside the package when installed from a wheel,
-    the repository's top-level templates/ in a checkout or an editable install."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "templates"
-    return packaged if packaged.is_dir() else here.parent / "templates"
-
-
-def environment(hub_root: Path) -> jinja2.Environment:
-    """Templates: the hub's own first, then the default theme; `!default/x.html` is
-    always the default's, so an override can extend what it replaces."""
-    default = jinja2.FileSystemLoader(default_theme())
-    loaders: list[jinja2.BaseLoader] = []
-    if (hub_root / "templates").is_dir():
-        loaders.append(jinja2.FileSystemLoader(hub_root / "templates"))
-    loaders += [jinja2.PrefixLoader({"!default": default}, delimiter="/"), default]
-    return jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        # No autoreload: a build renders each template once, and serve makes a new
-        # environment when a template changes.
-        auto_reload=False,
-        autoescape=jinja2.select_autoescape(["html", "xml", "opml"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
-def static_files(hub_root: Path) -> dict[str, Path]:
-    """Static assets by name: the hub's `templates/static/` over the theme's."""
-    files: dict[str, Path] = {}
-    for folder in (default_theme() / "static", hub_root / "templates" / "static"):
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    files[path.relative_to(folder).as_posix()] = path
-    return files
-
-
-@dataclass(frozen=True)
-class Asset:
-    """A static file as published; the stylesheet's name carries a hash of its
-    content so it can be cached forever."""
-
-    name: str
-    data: bytes
-
-
-def assets(hub_root: Path) -> list[Asset]:
-    found = static_files(hub_root)
-    out = []
-    for name, path in found.items():
-        data = path.read_bytes()
-        if name == "style.css":
-            data += b"\n/* Code highlighting (Pygments) */\n" + pygments_css().encode()
-            digest = hashlib.sha256(data).hexdigest()[:10]
-            name = f"style.{digest}.css"
-        out.append(Asset(name, data))
-    return out
 
 
 @dataclass(frozen=True)

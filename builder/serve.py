@@ -29,7 +29,8 @@ from .clock import Stopwatch
 from .config import CONFIG_FILE
 from .errors import Diagnostic, UsageError
 from .pipeline import read_hub
-from .render import Renderer, assets
+from .render import Renderer
+from .theme import assets
 from .urls import plan
 
 EVENTS_PATH = "/__cohub/events"
