@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site test check lint format bench clean
+.PHONY: site test check lint format bench bench-serve clean
 
 site: $(VENV)/.installed
 	$(BIN)/cohub build
@@ -20,6 +20,9 @@ test: $(VENV)/.installed-test node_modules/.installed
 # Performance is measured here, as medians over runs, never by a timed unit test.
 bench: $(VENV)/.installed-test
 	cd bench && ../$(BIN)/python build_stages.py
+
+bench-serve: $(VENV)/.installed-test
+	cd bench && ../$(BIN)/python serve_latency.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
