@@ -9,6 +9,7 @@ cannot express (dates in order, closes after opens) live beside the validator.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 STATUSES = ("new", "under-review", "planned", "in-progress", "shipped", "declined")
 CHANGE_TYPES = ("added", "changed", "deprecated", "removed", "fixed", "security")
@@ -158,7 +159,12 @@ class Record:
         return f"{self.name} (a mapping)"
 
     def field(self, name: str) -> Field | None:
-        return next((f for f in self.fields if f.name == name), None)
+        return self._by_name.get(name)
+
+    @cached_property
+    def _by_name(self) -> dict[str, Field]:
+        # Asked for every key of every file: a dict, not a scan of the fields.
+        return {f.name: f for f in self.fields}
 
 
 FieldType = (
