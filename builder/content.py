@@ -37,10 +37,20 @@ class FrontMatterError(Exception):
 def load_content(root: Path, problems: Problems) -> list[Source]:
     """Every `content/<type>/*.md` file, sorted by path so output order never depends
     on the file system."""
+    return [
+        load_file(path, rel, folder, problems)
+        for path, rel, folder in content_files(root, problems)
+    ]
+
+
+def content_files(root: Path, problems: Problems) -> list[tuple[Path, str, str]]:
+    """(path, path from the hub root, folder) of every content file, sorted; what is
+    not content gets a warning. Listing is cheap, so a preview lists on every change
+    and reads only the files that changed."""
     content = root / "content"
     if not content.is_dir():
         return []
-    sources: list[Source] = []
+    found: list[tuple[Path, str, str]] = []
     for entry in sorted(content.iterdir()):
         rel = entry.relative_to(root).as_posix()
         if entry.name.startswith("."):
@@ -59,9 +69,8 @@ def load_content(root: Path, problems: Problems) -> list[Source]:
             if path.is_dir() or path.suffix != ".md":
                 problems.warning(file_rel, Pos(), f"not read: only .md files in {rel}/ are content")
                 continue
-            source = load_file(path, file_rel, entry.name, problems)
-            sources.append(source)
-    return sources
+            found.append((path, file_rel, entry.name))
+    return found
 
 
 def load_file(path: Path, rel: str, folder: str, problems: Problems) -> Source:

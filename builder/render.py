@@ -100,15 +100,27 @@ class Renderer:
     """Renders any route of the URL table to text."""
 
     def __init__(
-        self, hub: Hub, routes: list[Route], hub_root: Path, base_url: str, git_prefix: str = ""
+        self,
+        hub: Hub,
+        routes: list[Route],
+        hub_root: Path,
+        base_url: str,
+        git_prefix: str = "",
+        *,
+        previous: Renderer | None = None,
     ) -> None:
+        """`previous`: the renderer of the last build of the same theme (the preview),
+        whose compiled templates, assets and rendered Markdown are reused."""
         self.hub = hub
         self.routes = routes
         self.links = Links(base_url)
-        self.markdown = Markdown(site_host=urlsplit(base_url).hostname or "")
         self.git_prefix = git_prefix
-        self.env = environment(hub_root)
-        self.assets = assets(hub_root)
+        if previous is not None:
+            self.markdown, self.env, self.assets = previous.markdown, previous.env, previous.assets
+        else:
+            self.markdown = Markdown(site_host=urlsplit(base_url).hostname or "")
+            self.env = environment(hub_root)
+            self.assets = assets(hub_root)
         stylesheet = next((a.name for a in self.assets if a.name.startswith("style.")), "")
         config = hub.config
         self.env.globals.update(
@@ -276,10 +288,25 @@ class Renderer:
             "figures": hub.figures,
         }
 
-    def _idea_list(self, route: Route, ideas: list[Idea], title: str, crumbs, **extra) -> dict:
+    def listed(self, route: Route) -> list[Idea]:
+        """Every idea of a paginated list route (ideas, a status, a product, a tag),
+        in the order the list shows them."""
+        if route.kind == "ideas":
+            return self.newest
+        if route.kind == "status":
+            return self.newest_by_status[route.key]
+        found = self.hub.products if route.kind == "product" else self.hub.tags
+        return [self.hub.ideas[s] for s in found[route.key].ideas]
+
+    def on_page(self, route: Route) -> list[Idea]:
+        """The ideas one page of a list route shows."""
         start = (route.page - 1) * IDEAS_PER_PAGE
+        return self.listed(route)[start : start + IDEAS_PER_PAGE]
+
+    def _idea_list(self, route: Route, title: str, crumbs, **extra) -> dict:
+        ideas = self.listed(route)
         paginator = Paginator(
-            tuple(ideas[start : start + IDEAS_PER_PAGE]),
+            tuple(self.on_page(route)),
             route.page,
             route.pages,
             len(ideas),
@@ -299,7 +326,6 @@ class Renderer:
     def _ideas(self, route: Route) -> dict:
         return self._idea_list(
             route,
-            self.newest,
             "Ideas",
             [Crumb("Home", self.links.home())],
             description="Every idea customers have shared, newest first, with where each one stands.",
@@ -310,7 +336,6 @@ class Renderer:
         label = STATUS_LABELS[route.key]
         return self._idea_list(
             route,
-            self.newest_by_status[route.key],
             f"Ideas: {label.lower()}",
             [Crumb("Home", self.links.home()), Crumb("Ideas", self.links.ideas())],
             description=f"Ideas whose status is {label.lower()}.",
@@ -321,7 +346,6 @@ class Renderer:
         product = self.hub.products[route.key]
         context = self._idea_list(
             route,
-            [self.hub.ideas[s] for s in product.ideas],
             product.name,
             [Crumb("Home", self.links.home()), Crumb("Products", self.links.products())],
             description=f"Ideas, feedback rounds and releases for {product.name}.",
@@ -335,7 +359,6 @@ class Renderer:
         tag = self.hub.tags[route.key]
         context = self._idea_list(
             route,
-            [self.hub.ideas[s] for s in tag.ideas],
             f"Ideas tagged “{tag.name}”",
             [Crumb("Home", self.links.home()), Crumb("Tags", self.links.tags())],
             description=f"Ideas tagged {tag.name}.",

@@ -27,10 +27,10 @@ from .build import render_all
 from .check import git_prefix
 from .clock import Stopwatch
 from .config import CONFIG_FILE
+from .depends import affected
 from .errors import Diagnostic, UsageError
-from .pipeline import read_hub
+from .pipeline import Reader
 from .render import Renderer
-from .theme import assets
 from .urls import plan
 
 EVENTS_PATH = "/__cohub/events"
@@ -65,8 +65,8 @@ class Snapshot:
 class MemoryOutput:
     """The writer `render_all` writes into when previewing: a dict, not a folder."""
 
-    def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
+    def __init__(self, files: Mapping[str, bytes] | None = None) -> None:
+        self.files: dict[str, bytes] = dict(files or {})
 
     def write(self, rel: str, data: bytes | str) -> None:
         self.files[rel] = data.encode("utf-8") if isinstance(data, str) else data
@@ -108,36 +108,64 @@ def classify(root: Path, changes: Iterable[tuple[Change, str]]) -> set[str]:
 
 
 class Preview:
-    """Builds a hub into memory and keeps the newest complete snapshot."""
+    """Builds a hub into memory and keeps the newest complete snapshot.
+
+    After a content edit only the changed files are read again (`Reader`) and only
+    the routes that show something that changed are rendered again (`depends`); a
+    template, static or config change rebuilds everything.
+    """
 
     def __init__(
         self, root: Path, *, drafts: bool = False, environ: Mapping[str, str] | None = None
     ) -> None:
         self.root = root
         self.drafts = drafts
-        self.environ = environ
+        self.reader = Reader(root, environ=environ)
+        self.renderer: Renderer | None = None  # of the last good build
         self.snapshot = Snapshot(0)
+        self.rendered = 0  # files rendered by the last rebuild, for the log
         self.changed = threading.Condition()
 
-    def rebuild(self) -> Snapshot:
-        """Build everything again; publish the result whole, or keep the last good
-        files and publish the diagnostics beside them."""
+    def rebuild(self, changed: Iterable[str] | None = None, kinds: Iterable[str] = ()) -> Snapshot:
+        """Build again, after `changed` (paths from the hub root; None: anything);
+        publish the result whole, or keep the last good files and publish the
+        diagnostics beside them."""
+        kinds = set(kinds)
         epoch = self.snapshot.epoch + 1
-        reading = read_hub(self.root, drafts=self.drafts, environ=self.environ)
+        whole = (
+            changed is None
+            or self.renderer is None
+            or bool(kinds & {"template", "static", "config"})
+        )
+        reading = self.reader.read(drafts=self.drafts, changed=None if whole else changed)
         problems = tuple(reading.problems.sorted())
         if reading.problems.errors or reading.hub is None:
+            self.rendered = 0
             snapshot = Snapshot(epoch, self.snapshot.files, problems)
         else:
-            hub = reading.hub
-            routes = plan(hub)
-            renderer = Renderer(hub, routes, self.root, hub.config.base_url, git_prefix(self.root))
-            out = MemoryOutput()
-            render_all(renderer, routes, out, 1, _NoProgress())
-            for asset in assets(self.root):
-                out.write(f"static/{asset.name}", asset.data)
-            snapshot = Snapshot(epoch, out.files, problems)
+            snapshot = Snapshot(epoch, self.render(reading.hub, whole), problems)
         self.publish(snapshot)
         return snapshot
+
+    def render(self, hub, whole: bool) -> dict[str, bytes]:
+        routes = plan(hub)
+        previous = None if whole else self.renderer
+        renderer = Renderer(
+            hub, routes, self.root, hub.config.base_url, git_prefix(self.root), previous=previous
+        )
+        if previous is None:
+            todo, out = routes, MemoryOutput()
+            for asset in renderer.assets:
+                out.write(f"static/{asset.name}", asset.data)
+        else:
+            todo = affected(previous, renderer)
+            gone = {r.file for r in previous.routes} - {r.file for r in routes}
+            out = MemoryOutput({k: v for k, v in self.snapshot.files.items() if k not in gone})
+        # Pages first: feed entries then reuse the Markdown the pages rendered.
+        todo = sorted(todo, key=lambda r: r.kind in ("atom", "rss"))
+        render_all(renderer, todo, out, 1, _NoProgress())
+        self.renderer, self.rendered = renderer, len(todo)
+        return out.files
 
     def publish(self, snapshot: Snapshot) -> None:
         with self.changed:
@@ -283,7 +311,7 @@ def serve(
     out = out or sys.stderr
     stop = stop or threading.Event()
     preview = Preview(root, drafts=drafts)
-    report(preview.rebuild(), Stopwatch(), out)
+    report(preview.rebuild(), Stopwatch(), out, rendered=preview.rendered)
     try:
         server = ThreadingHTTPServer((host, port), make_handler(preview, stop))
     except OSError as exc:
@@ -308,7 +336,8 @@ def serve(
         ):
             kinds = classify(root, changes)
             watch_clock = Stopwatch()
-            report(preview.rebuild(), watch_clock, out, kinds)
+            changed = {_relative(root, path) for _, path in changes}
+            report(preview.rebuild(changed, kinds), watch_clock, out, kinds, preview.rendered)
     except KeyboardInterrupt:
         pass
     finally:
@@ -321,8 +350,16 @@ def serve(
     return 0
 
 
+def _relative(root: Path, path: str) -> str:
+    return Path(path).resolve().relative_to(root.resolve()).as_posix()
+
+
 def report(
-    snapshot: Snapshot, watch_clock: Stopwatch, out: TextIO, kinds: Iterable[str] = ()
+    snapshot: Snapshot,
+    watch_clock: Stopwatch,
+    out: TextIO,
+    kinds: Iterable[str] = (),
+    rendered: int = 0,
 ) -> None:
     what = f" ({', '.join(sorted(kinds))} changed)" if kinds else ""
     if snapshot.broken:
@@ -333,7 +370,8 @@ def report(
         )
     else:
         print(
-            f"cohub: build {snapshot.epoch}{what}: {len(snapshot.files)} files in {watch_clock.seconds:.2f} s",
+            f"cohub: build {snapshot.epoch}{what}: rendered {rendered} of {len(snapshot.files)} "
+            f"files in {watch_clock.seconds:.2f} s",
             file=out,
         )
     out.flush()
