@@ -90,8 +90,21 @@ class Feeds:
     """Every feed of a hub. Built once per build from the model and the renderer's
     Markdown and links, so feed content is the page content, sanitized the same way."""
 
-    def __init__(self, hub: Hub, routes, links, render_entry: Callable[[str, dict], str]) -> None:
+    def __init__(
+        self,
+        hub: Hub,
+        routes,
+        links,
+        render_entry: Callable[[str, dict], str],
+        previous: Feeds | None = None,
+    ) -> None:
+        """`previous`: the feeds of the last build of the same site (the preview),
+        whose events are reused for every item that did not change."""
         self.hub = hub
+        #: (kind, slug) -> (what the events were made from, the events).
+        self._made: dict[tuple[str, str], tuple[tuple, list[Event]]] = (
+            previous._made if previous else {}
+        )
         self.links = links
         self.atom = {r.key: r.url for r in routes if r.kind == "atom"}
         self.rss = {r.key: r.url for r in routes if r.kind == "rss"}
@@ -122,52 +135,73 @@ class Feeds:
     # -- events ---------------------------------------------------------------------
 
     def _events(self) -> Iterable[Event]:
-        hub = self.hub
+        hub, title = self.hub, self.hub.config.title
         for idea in hub.ideas.values():
             if idea.duplicate_of is None:
-                yield from self._idea_events(idea)
+                shipped = hub.releases.get(idea.shipped_in) if idea.shipped_in else None
+                tags = tuple(hub.tags[t].name for t in idea.tags if t in hub.tags)
+                inputs = (idea, shipped, tags, self._product(idea.product), title)
+                yield from self._reuse(("idea", idea.slug), inputs, self._idea_events, idea)
         for release in hub.releases.values():
             thanked = {p.handle for c in release.changes for p in c.thanks if p.handle}
             for change in release.changes:
                 for slug in change.ideas:
                     if slug in hub.ideas:
                         thanked |= _handles(hub.ideas[slug])
-            yield Event(
-                key=f"changelog/{release.slug}",
-                tag_date=release.date.day,
-                moment=release.date.moment,
-                kind="release",
-                title=release.title + (f" ({release.version})" if release.version else ""),
-                url=Urls.release(release.slug),
-                html=self._html("release", Urls.release(release.slug), release=release),
-                author=hub.config.title,
-                categories=(
-                    *(
-                        (t, CHANGE_LABELS[t])
-                        for t in dict.fromkeys(c.type for c in release.changes)
-                    ),
-                    *self._product(release.product),
-                ),
-                section="changelog",
-                product=release.product,
-                people=tuple(sorted(thanked)),
+            inputs = (release, frozenset(thanked), self._product(release.product), title)
+            yield from self._reuse(
+                ("release", release.slug), inputs, self._release_events, release, thanked
             )
         for round_ in hub.rounds.values():
-            people = {p.handle for p in round_.participants if p.handle}
-            yield Event(
-                key=f"rounds/{round_.slug}/opened",
-                tag_date=round_.opens.day,
-                moment=round_.opens.moment,
-                kind="round",
-                title=f"Feedback round open: {round_.title}",
-                url=Urls.round(round_.slug),
-                html=self._html("round", Urls.round(round_.slug), round=round_),
-                author=hub.config.title,
-                categories=self._product(round_.product),
-                section="rounds",
-                product=round_.product,
-                people=tuple(sorted(people)),
-            )
+            inputs = (round_, self._product(round_.product), title)
+            yield from self._reuse(("round", round_.slug), inputs, self._round_events, round_)
+
+    def _reuse(self, key: tuple[str, str], inputs: tuple, make, *args) -> list[Event]:
+        """The events of one item: the previous build's when made from equal inputs
+        (a preview re-renders entry HTML only for what an edit touched)."""
+        made = self._made.get(key)
+        if made is None or made[0] != inputs:
+            made = (inputs, list(make(*args)))
+            self._made[key] = made
+        return made[1]
+
+    def _release_events(self, release, thanked: set[str]) -> Iterable[Event]:
+        hub = self.hub
+        yield Event(
+            key=f"changelog/{release.slug}",
+            tag_date=release.date.day,
+            moment=release.date.moment,
+            kind="release",
+            title=release.title + (f" ({release.version})" if release.version else ""),
+            url=Urls.release(release.slug),
+            html=self._html("release", Urls.release(release.slug), release=release),
+            author=hub.config.title,
+            categories=(
+                *((t, CHANGE_LABELS[t]) for t in dict.fromkeys(c.type for c in release.changes)),
+                *self._product(release.product),
+            ),
+            section="changelog",
+            product=release.product,
+            people=tuple(sorted(thanked)),
+        )
+
+    def _round_events(self, round_) -> Iterable[Event]:
+        hub = self.hub
+        people = {p.handle for p in round_.participants if p.handle}
+        yield Event(
+            key=f"rounds/{round_.slug}/opened",
+            tag_date=round_.opens.day,
+            moment=round_.opens.moment,
+            kind="round",
+            title=f"Feedback round open: {round_.title}",
+            url=Urls.round(round_.slug),
+            html=self._html("round", Urls.round(round_.slug), round=round_),
+            author=hub.config.title,
+            categories=self._product(round_.product),
+            section="rounds",
+            product=round_.product,
+            people=tuple(sorted(people)),
+        )
 
     def _idea_events(self, idea: Idea) -> Iterable[Event]:
         hub = self.hub

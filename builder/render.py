@@ -158,7 +158,9 @@ class Renderer:
             plural=plural,
             percent=percent,
         )
-        self.feeds = Feeds(hub, routes, self.links, self._render_entry)
+        self.feeds = Feeds(
+            hub, routes, self.links, self._render_entry, previous.feeds if previous else None
+        )
         self.env.globals.update(
             idea_link=self._idea_link,
             round_link=self._round_link,
