@@ -113,6 +113,7 @@ class Renderer:
         whose compiled templates, assets and rendered Markdown are reused."""
         self.hub = hub
         self.routes = routes
+        self._lists: dict[tuple[str, str], list[Idea]] = {}
         self.links = Links(base_url)
         self.git_prefix = git_prefix
         if previous is not None:
@@ -297,8 +298,11 @@ class Renderer:
             return self.newest
         if route.kind == "status":
             return self.newest_by_status[route.key]
-        found = self.hub.products if route.kind == "product" else self.hub.tags
-        return [self.hub.ideas[s] for s in found[route.key].ideas]
+        key = (route.kind, route.key)
+        if key not in self._lists:  # asked once per page of the list: build it once
+            found = self.hub.products if route.kind == "product" else self.hub.tags
+            self._lists[key] = [self.hub.ideas[s] for s in found[route.key].ideas]
+        return self._lists[key]
 
     def on_page(self, route: Route) -> list[Idea]:
         """The ideas one page of a list route shows."""
