@@ -34,18 +34,10 @@ class FrontMatterError(Exception):
         self.pos, self.message, self.hint = pos, message, hint
 
 
-def load_content(root: Path, problems: Problems) -> list[Source]:
-    """Every `content/<type>/*.md` file, sorted by path so output order never depends
-    on the file system."""
-    return [
-        load_file(path, rel, folder, problems)
-        for path, rel, folder in content_files(root, problems)
-    ]
-
-
 def content_files(root: Path, problems: Problems) -> list[tuple[Path, str, str]]:
-    """(path, path from the hub root, folder) of every content file, sorted; what is
-    not content gets a warning. Listing is cheap, so a preview lists on every change
+    """(path, path from the hub root, folder) of every `content/<type>/*.md` file,
+    sorted so output order never depends on the file system; what is not content
+    gets a warning. Listing is cheap, so a preview lists on every change
     and reads only the files that changed."""
     content = root / "content"
     if not content.is_dir():
