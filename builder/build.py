@@ -66,8 +66,6 @@ def build(
     hub = reading.hub
     routes = plan(hub)
     renderer = Renderer(hub, routes, root, base_url or hub.config.base_url, git_prefix(root))
-    # Pages first: feed entries then reuse the Markdown the pages rendered.
-    routes = sorted(routes, key=lambda r: r.kind in ("atom", "rss"))
     with Staging(out) as stage:
         render_all(renderer, routes, stage, jobs, _Progress(progress, watch, len(routes)))
         for asset in renderer.assets:
@@ -77,7 +75,7 @@ def build(
             stage.write("_redirects", redirects)
         files = len(routes) + len(renderer.assets) + (1 if redirects else 0)
         stage.commit()
-    feeds = sum(1 for r in routes if r.kind in ("atom", "rss"))
+    feeds = sum(1 for r in routes if r.is_feed)
     return BuildResult(
         True, reading.problems, out, len(routes) - feeds, files, watch.seconds, feeds
     )
@@ -92,6 +90,8 @@ def render_all(
     files straight into the staging folder, so nothing crosses a process boundary;
     where fork is unavailable the build renders in one process.
     """
+    # Pages first: feed entries then reuse the Markdown the pages rendered.
+    routes = sorted(routes, key=lambda r: r.is_feed)
     jobs = max(1, min(jobs, len(routes)))
     if jobs == 1 or not hasattr(os, "fork"):
         for n, route in enumerate(routes, start=1):

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from .model import Hub
+from .schema import MONTH_NAMES
 
 WIDTH, HEIGHT = 640, 240
 MARGIN_LEFT, MARGIN_BOTTOM, MARGIN_TOP = 36, 28, 12
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -128,10 +128,10 @@ def heard_and_shipped(hub: Hub) -> Chart:
     crowded = len(months) > 12
     rows = []
     for n, (y, m) in enumerate(months):
-        tick = MONTHS[m - 1] if not crowded or n % 3 == 0 else ""
+        tick = MONTH_NAMES[m - 1] if not crowded or n % 3 == 0 else ""
         if m == 1 or n == 0:
-            tick = f"{MONTHS[m - 1]} {y}" if tick else ""
-        rows.append((f"{MONTHS[m - 1]} {y}", tick, (submitted[y, m], shipped[y, m])))
+            tick = f"{MONTH_NAMES[m - 1]} {y}" if tick else ""
+        rows.append((f"{MONTH_NAMES[m - 1]} {y}", tick, (submitted[y, m], shipped[y, m])))
     total_heard, total_shipped = sum(submitted.values()), sum(shipped.values())
     summary = (
         f"From {rows[0][0]} to {rows[-1][0]}: {total_heard} ideas heard and "

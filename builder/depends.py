@@ -110,7 +110,7 @@ def _depends(
         return False
     if kind in LISTS:
         return _list_depends(route, old, new, c)
-    if kind in ("atom", "rss"):
+    if route.is_feed:
         return old.feeds.by_feed.get(key) != new.feeds.by_feed.get(key) or _feed_title(
             old, key
         ) != _feed_title(new, key)

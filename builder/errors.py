@@ -8,7 +8,7 @@ use. Messages are part of the interface (tests assert them word for word).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import PurePosixPath
@@ -102,12 +102,6 @@ class Problems:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == Severity.WARNING]
-
-    def __iter__(self) -> Iterator[Diagnostic]:
-        return iter(self.sorted())
-
-    def __len__(self) -> int:
-        return len(self.items)
 
 
 def as_json(diagnostics: Iterable[Diagnostic]) -> str:

@@ -21,7 +21,7 @@ from . import charts
 from .feeds import Feeds
 from .markdown import Markdown
 from .model import Hub, Idea, Stamp, Who
-from .schema import CHANGE_LABELS, CHANGE_TYPES, STATUS_LABELS, STATUSES
+from .schema import CHANGE_LABELS, CHANGE_TYPES, MONTH_NAMES, STATUS_LABELS, STATUSES
 from .theme import assets, environment
 from .urls import IDEAS_PER_PAGE, RELEASES_PER_PAGE, Route, Urls
 
@@ -31,7 +31,6 @@ SHIPPED_WINDOW = timedelta(days=90)
 #: Cards per roadmap column; the rest are a link away, so a hub with thousands of
 #: ideas still has a roadmap one can read.
 ROADMAP_CARDS = 12
-MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -233,7 +232,7 @@ class Renderer:
     # -- pages ---------------------------------------------------------------------
 
     def render(self, route: Route) -> str | bytes:
-        if route.kind in ("atom", "rss"):
+        if route.is_feed:
             return self.feeds.generate(route)
         context = getattr(self, f"_{route.kind.replace('-', '_')}")(route)
         page: Page | None = context.get("page")

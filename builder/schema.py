@@ -24,6 +24,9 @@ STATUS_LABELS = {
 }
 CHANGE_LABELS = {t: t.capitalize() for t in CHANGE_TYPES}
 
+#: How dates are written for readers: "12 Mar 2026", unambiguous in every locale.
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
 STATUS_SYNONYMS = (
     ("open", "new"), ("submitted", "new"), ("reviewing", "under-review"),
     ("considering", "under-review"), ("review", "under-review"), ("accepted", "planned"),

@@ -161,8 +161,6 @@ class Preview:
             todo = affected(previous, renderer)
             gone = {r.file for r in previous.routes} - {r.file for r in routes}
             out = MemoryOutput({k: v for k, v in self.snapshot.files.items() if k not in gone})
-        # Pages first: feed entries then reuse the Markdown the pages rendered.
-        todo = sorted(todo, key=lambda r: r.kind in ("atom", "rss"))
         render_all(renderer, todo, out, 1, _NoProgress())
         self.renderer, self.rendered = renderer, len(todo)
         return out.files

@@ -47,6 +47,10 @@ class Route:
         return path + "index.html" if path.endswith("/") or not path else path
 
     @property
+    def is_feed(self) -> bool:
+        return self.kind in ("atom", "rss")
+
+    @property
     def described(self) -> str:
         if not self.source:
             return f"the site's own {self.kind} page"
