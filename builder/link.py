@@ -4,13 +4,20 @@ Two passes over the same items. `check_references` looks at every file, drafts a
 incomplete ones included, so `cohub check` reports every broken reference in one run.
 `build_hub` then assembles only what is published and derives what the pages show:
 statuses, credits, what shipped where, who shaped what, and the loop in figures.
+
+Each record is made of what its own file says (`_own_*`) and what linking derives
+from the rest. An edit that changes only what its own record shows (a title, a body,
+a note: `SHOWN_ONLY`) leaves every derived field as it was, so `patch_hub` swaps that
+record into the previous graph instead of linking everything again; the preview
+relies on that to answer a reworded idea in a 10,000-idea hub at once.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import date
 from types import MappingProxyType
 
@@ -207,17 +214,12 @@ def build_hub(
     for folder in ("ideas", "rounds", "changelog", "people", "pages"):
         published.setdefault(folder, {})
     unpublished = frozen_map(
-        ((folder, slug), item.values.get("title") or item.values.get("name") or slug)
+        ((folder, slug), _display_name(item))
         for folder, by_slug in index.items()
         for slug, item in by_slug.items()
         if slug not in published[folder]
     )
-    names = {slug: item.values["name"] for slug, item in published["people"].items()}
-
-    def who(person: Who) -> Who:
-        if person.handle is None:
-            return person
-        return Who(person.handle, names.get(person.handle, person.handle))
+    who = _namer({slug: item.values["name"] for slug, item in published["people"].items()})
 
     releases = {
         slug: _release(item, published["ideas"], who)
@@ -240,6 +242,101 @@ def build_hub(
         figures=_figures(ideas, releases),
         unpublished=unpublished,
     )
+
+
+# -- patching one record --------------------------------------------------------
+
+#: Fields that only their own record shows: no other record, list, count or
+#: warning is derived from them (checked by tests/test_model.py for each one).
+SHOWN_ONLY: dict[str, tuple[str, ...]] = {
+    "ideas": ("title", "updates[].note"),
+    "rounds": ("title", "questions", "participate", "heard"),
+    "changelog": ("title", "version", "changes[].text"),
+    "people": ("team", "url"),
+    "pages": ("title",),
+}
+
+
+def structure(item: Item) -> tuple:
+    """What the rest of the graph can see of a file: all but its body and its
+    SHOWN_ONLY fields. Two versions of a file with equal structures link into the
+    same graph, differing only in that file's own record."""
+    values = dict(item.values)
+    for name in SHOWN_ONLY.get(item.source.folder, ()):
+        listed, _, inner = name.partition("[].")
+        if not inner:
+            values.pop(name, None)
+        elif listed in values:
+            values[listed] = tuple(
+                {k: v for k, v in entry.items() if k != inner} if isinstance(entry, dict) else entry
+                for entry in values[listed]
+            )
+    return (item.source.folder, item.slug, item.complete, values)
+
+
+def patch_hub(hub: Hub, changed: Iterable[Item], ideas: Mapping[str, Item]) -> Hub:
+    """`hub` with the records of `changed` made again from their files, for edits
+    that kept each file's `structure`: every derived field, list and figure stays,
+    because nothing it is derived from changed. `ideas`: every idea's item by slug
+    (a change's credits go through the duplicates the credited files name)."""
+    who = _namer({h: p.name for h, p in hub.people.items()})
+    maps = {
+        "ideas": dict(hub.ideas),
+        "rounds": dict(hub.rounds),
+        "changelog": dict(hub.releases),
+        "people": dict(hub.people),
+        "pages": dict(hub.pages),
+    }
+    unpublished = dict(hub.unpublished)
+    for item in changed:
+        folder, slug = item.source.folder, item.slug
+        records = maps[folder]
+        if slug not in records:
+            if (folder, slug) in unpublished:
+                unpublished[folder, slug] = _display_name(item)
+            continue
+        old = records[slug]
+        if folder == "ideas":
+            records[slug] = replace(old, **_own_idea(item, who))
+        elif folder == "rounds":
+            records[slug] = replace(old, **_own_round(item, who))
+        elif folder == "changelog":
+            named = {
+                credited: ideas[credited]
+                for _, change in valid(item.values.get("changes"))
+                for _, credited in valid(change.get("ideas"))
+                if credited in hub.ideas
+            }
+            records[slug] = _release(item, named, who)
+        elif folder == "people":
+            records[slug] = replace(old, **_own_person(slug, item))
+        else:
+            records[slug] = _page(item)
+    return replace(
+        hub,
+        ideas=MappingProxyType(maps["ideas"]),
+        rounds=MappingProxyType(maps["rounds"]),
+        releases=MappingProxyType(maps["changelog"]),
+        people=MappingProxyType(maps["people"]),
+        pages=MappingProxyType(maps["pages"]),
+        unpublished=MappingProxyType(unpublished),
+    )
+
+
+def _namer(names: Mapping[str, str]):
+    """`who(person)`: a mention with the display name of its profile, if published."""
+
+    def who(person: Who) -> Who:
+        if person.handle is None:
+            return person
+        return Who(person.handle, names.get(person.handle, person.handle))
+
+    return who
+
+
+def _display_name(item: Item) -> str:
+    """How an unpublished item is named where something refers to it."""
+    return item.values.get("title") or item.values.get("name") or item.slug
 
 
 def _common(item: Item) -> dict:
@@ -310,8 +407,45 @@ def _ideas(
     ideas = {}
     for slug, item in items.items():
         values = item.values
-        author = who(values["author"])
-        updates = tuple(
+        own = _own_idea(item, who)
+        author, updates = own["author"], own["updates"]
+        refs = tuple(credits.get(("ideas", slug), ()))
+        shipped = list(dict.fromkeys(ref.release for ref in refs))
+        merged = sorted(duplicates.get(slug, ()), key=by_submitted)
+        askers = [who(p) for _, p in valid(values.get("supporters"))]
+        for dup in merged:
+            askers.append(who(items[dup].values["author"]))
+            askers.extend(who(p) for _, p in valid(items[dup].values.get("supporters")))
+        ideas[slug] = Idea(
+            **own,
+            status=updates[-1].status if updates else "new",
+            days_to_answer=(updates[0].date.day - values["submitted"].day).days
+            if updates
+            else None,
+            credited_by=refs,
+            shipped_in=shipped[0] if shipped else None,
+            also_in=tuple(shipped[1:]),
+            duplicates=tuple(merged),
+            also_asked_by=_unique(p for p in askers if p.key != author.key),
+        )
+        _warn_shipping(item, ideas[slug], releases, release_items, problems)
+    return ideas
+
+
+def _own_idea(item: Item, who) -> dict:
+    """The fields of an idea that its own file decides."""
+    values = item.values
+    return dict(
+        slug=item.slug,
+        title=values["title"],
+        submitted=values["submitted"],
+        author=who(values["author"]),
+        product=values.get("product"),
+        tags=tuple(dict.fromkeys(slugify(t) for _, t in valid(values.get("tags")) if slugify(t))),
+        supporters=_unique(who(p) for _, p in valid(values.get("supporters"))),
+        round=values.get("round"),
+        duplicate_of=values.get("duplicate_of"),
+        updates=tuple(
             Update(
                 index=n,
                 date=u["date"],
@@ -321,41 +455,9 @@ def _ideas(
             )
             for n, u in valid(values.get("updates"))
             if "date" in u and "status" in u
-        )
-        status = updates[-1].status if updates else "new"
-        refs = tuple(credits.get(("ideas", slug), ()))
-        shipped = list(dict.fromkeys(ref.release for ref in refs))
-        merged = sorted(duplicates.get(slug, ()), key=by_submitted)
-        askers = [who(p) for _, p in valid(values.get("supporters"))]
-        for dup in merged:
-            askers.append(who(items[dup].values["author"]))
-            askers.extend(who(p) for _, p in valid(items[dup].values.get("supporters")))
-        ideas[slug] = Idea(
-            slug=slug,
-            title=values["title"],
-            submitted=values["submitted"],
-            author=author,
-            product=values.get("product"),
-            tags=tuple(
-                dict.fromkeys(slugify(t) for _, t in valid(values.get("tags")) if slugify(t))
-            ),
-            supporters=_unique(who(p) for _, p in valid(values.get("supporters"))),
-            round=values.get("round"),
-            duplicate_of=values.get("duplicate_of"),
-            updates=updates,
-            status=status,
-            days_to_answer=(updates[0].date.day - values["submitted"].day).days
-            if updates
-            else None,
-            credited_by=refs,
-            shipped_in=shipped[0] if shipped else None,
-            also_in=tuple(shipped[1:]),
-            duplicates=tuple(merged),
-            also_asked_by=_unique(p for p in askers if p.key != author.key),
-            **_common(item),
-        )
-        _warn_shipping(item, ideas[slug], releases, release_items, problems)
-    return ideas
+        ),
+        **_common(item),
+    )
 
 
 def _warn_shipping(item: Item, idea: Idea, releases, release_items, problems: Problems) -> None:
@@ -398,8 +500,6 @@ def _rounds(items: dict[str, Item], ideas, credits, today: date, who) -> dict[st
     rounds = {}
     for slug, item in items.items():
         values = item.values
-        participants = values.get("participants")
-        listed = participants if isinstance(participants, tuple) else ()
         if today < values["opens"].day:
             state = "upcoming"
         elif today <= values["closes"].day:
@@ -407,22 +507,32 @@ def _rounds(items: dict[str, Item], ideas, credits, today: date, who) -> dict[st
         else:
             state = "closed"
         rounds[slug] = Round(
-            slug=slug,
-            title=values["title"],
-            opens=values["opens"],
-            closes=values["closes"],
-            product=values.get("product"),
-            questions=tuple(q for _, q in valid(values.get("questions"))),
-            participate=values.get("participate"),
-            participants=_unique(who(p) for _, p in valid(listed)),
-            participant_count=participants if isinstance(participants, int) else None,
-            heard=values.get("heard", ""),
+            **_own_round(item, who),
             state=state,
             ideas=_newest(i for i in ideas.values() if i.round == slug and i.duplicate_of is None),
             credited_by=tuple(credits.get(("rounds", slug), ())),
-            **_common(item),
         )
     return rounds
+
+
+def _own_round(item: Item, who) -> dict:
+    """The fields of a round that its own file decides."""
+    values = item.values
+    participants = values.get("participants")
+    listed = participants if isinstance(participants, tuple) else ()
+    return dict(
+        slug=item.slug,
+        title=values["title"],
+        opens=values["opens"],
+        closes=values["closes"],
+        product=values.get("product"),
+        questions=tuple(q for _, q in valid(values.get("questions"))),
+        participate=values.get("participate"),
+        participants=_unique(who(p) for _, p in valid(listed)),
+        participant_count=participants if isinstance(participants, int) else None,
+        heard=values.get("heard", ""),
+        **_common(item),
+    )
 
 
 def _people(items: dict[str, Item], ideas, rounds, releases, who) -> dict[str, Person]:
@@ -466,17 +576,8 @@ def _people(items: dict[str, Item], ideas, rounds, releases, who) -> dict[str, P
 
     people = {}
     for handle in sorted(handles):
-        item = items.get(handle)
-        values = item.values if item else {}
         people[handle] = Person(
-            handle=handle,
-            name=values.get("name", handle),
-            team=values.get("team", False),
-            url=values.get("url"),
-            bio=item.source.body if item else "",
-            path=item.path if item else None,
-            draft=values.get("draft", False),
-            aliases=tuple(a for _, a in valid(values.get("aliases"))),
+            **_own_person(handle, items.get(handle)),
             raised=_newest(raised[handle]),
             supported=_newest(supported[handle]),
             took_part=tuple(
@@ -492,6 +593,22 @@ def _people(items: dict[str, Item], ideas, rounds, releases, who) -> dict[str, P
             ),
         )
     return people
+
+
+def _own_person(handle: str, item: Item | None) -> dict:
+    """The fields of a person that their profile decides (a handle without one
+    is just the handle)."""
+    values = item.values if item else {}
+    return dict(
+        handle=handle,
+        name=values.get("name", handle),
+        team=values.get("team", False),
+        url=values.get("url"),
+        bio=item.source.body if item else "",
+        path=item.path if item else None,
+        draft=values.get("draft", False),
+        aliases=tuple(a for _, a in valid(values.get("aliases"))),
+    )
 
 
 def _page(item: Item) -> Page:

@@ -7,7 +7,7 @@ so they all see the same diagnostics and the same model.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from .clock import build_date
 from .config import Config, load_config
 from .content import content_files, load_file
 from .errors import Diagnostic, Pos, Problems
-from .link import build_hub, check_references
+from .link import build_hub, check_references, patch_hub, structure
 from .model import Hub
 from .urls import collisions, plan
 from .validate import Item, validate
@@ -31,6 +31,9 @@ class Reading:
     hub: Hub | None
     problems: Problems
     build_date: date
+    #: (folder, slug) of the records this read swapped into the previous graph
+    #: (`link.patch_hub`); None when it linked the whole hub.
+    patched: frozenset[tuple[str, str]] | None = None
 
 
 def read_hub(
@@ -45,16 +48,34 @@ def read_hub(
     return Reader(root, environ=environ).read(drafts=drafts)
 
 
+@dataclass(frozen=True)
+class _Linked:
+    """What the last whole link of a hub without errors produced: enough to patch."""
+
+    config: Config
+    drafts: bool
+    today: date
+    listed: tuple[tuple[Path, str, str], ...]
+    listing: tuple[Diagnostic, ...]  # about what in content/ is not content
+    graph: tuple[Diagnostic, ...]  # those only the whole graph shows
+    full: Hub  # with drafts, whatever `drafts` says
+    hub: Hub
+
+
 class Reader:
     """Reads a hub, remembering each file's validated item so that a later read
     (the preview, after an edit) loads and validates only the files named as changed.
-    Linking is always whole: one edit can change what every other file means."""
+
+    Linking is whole unless every changed file kept its `structure` (a reworded
+    title, body or note): then the last graph is patched, which is what lets a
+    preview of a 10,000-idea hub answer such an edit at once."""
 
     def __init__(self, root: Path, *, environ: Mapping[str, str] | None = None) -> None:
         self.root = root
         self.environ = environ
         self.files: dict[str, tuple[Item, tuple[Diagnostic, ...]]] = {}
         self.products: frozenset[str] | None = None
+        self.linked: _Linked | None = None
 
     def read(self, *, drafts: bool = False, changed: Iterable[str] | None = None) -> Reading:
         """`changed`: paths from the hub root that may differ since the last read;
@@ -65,20 +86,77 @@ class Reader:
         products = frozenset(config.products) if config else None
         if changed is None or products != self.products:
             self.files.clear()  # product keys are checked while validating each file
-        else:
-            for rel in changed:
-                self.files.pop(rel, None)
+            self.linked = None
         self.products = products
-        listed = content_files(self.root, problems)
+        before = {rel: self.files.pop(rel) for rel in changed or () if rel in self.files}
+        if changed is not None and config is not None and before.keys() == set(changed):
+            patched = self._patch(config, today, drafts, before, problems)
+            if patched is not None:
+                return patched
+        return self._link(config, today, drafts, problems)
+
+    def _validate(self, path: Path, rel: str, folder: str) -> Item:
+        own = Problems()
+        item = validate(load_file(path, rel, folder, own), own, self.products)
+        self.files[rel] = (item, tuple(own.items))
+        return item
+
+    def _patch(
+        self,
+        config: Config,
+        today: date,
+        drafts: bool,
+        before: dict[str, tuple[Item, tuple[Diagnostic, ...]]],
+        problems: Problems,
+    ) -> Reading | None:
+        """The reading after edits that kept each file's structure, made by patching
+        the last graph; None when that is not what the edits were."""
+        last = self.linked
+        if last is None or (last.config, last.today, last.drafts) != (config, today, drafts):
+            return None
+        where = {rel: (path, folder) for path, rel, folder in last.listed}
+        edited = {}
+        for rel, (old, _) in before.items():
+            if rel not in where or not where[rel][0].is_file():
+                return None  # added or deleted: the listing changes
+            item = self._validate(where[rel][0], rel, where[rel][1])
+            errors = any(d.severity == "error" for d in self.files[rel][1])
+            if errors or structure(item) != structure(old):
+                return None
+            edited[rel] = item
+        items = tuple(self.files[rel][0] for _, rel, _ in last.listed)
+        problems.extend(last.listing)
+        for _, rel, _ in last.listed:
+            problems.extend(self.files[rel][1])
+        graph = tuple(_moved(d, edited.get(d.path)) for d in last.graph)
+        problems.extend(graph)
+        ideas = (
+            {item.slug: item for item in items if item.source.folder == "ideas"}
+            if any(item.source.folder == "changelog" for item in edited.values())
+            else {}
+        )
+        full = patch_hub(last.full, edited.values(), ideas)
+        hub = full if last.hub is last.full else patch_hub(last.hub, edited.values(), ideas)
+        self.linked = replace(last, graph=graph, full=full, hub=hub)
+        patched = frozenset((item.source.folder, item.slug) for item in edited.values())
+        return Reading(config, items, hub, problems, today, patched)
+
+    def _link(
+        self, config: Config | None, today: date, drafts: bool, problems: Problems
+    ) -> Reading:
+        """The reading of the whole hub, linked from scratch."""
+        self.linked = None
+        listing = Problems()
+        listed = content_files(self.root, listing)
+        problems.extend(listing.items)
         self.files = {rel: self.files[rel] for _, rel, _ in listed if rel in self.files}
         for path, rel, folder in listed:
             if rel not in self.files:
-                own = Problems()
-                item = validate(load_file(path, rel, folder, own), own, products)
-                self.files[rel] = (item, tuple(own.items))
+                self._validate(path, rel, folder)
         items = [self.files[rel][0] for _, rel, _ in listed]
-        for _, diagnostics in self.files.values():
-            problems.extend(diagnostics)
+        for _, rel, _ in listed:
+            problems.extend(self.files[rel][1])
+        graph_from = len(problems.items)
         check_references(items, problems)
         hub = None
         if config is not None:
@@ -92,7 +170,27 @@ class Reader:
                 if drafts or not has_drafts
                 else build_hub(config, items, today, Problems(), drafts=False)
             )
+            if not problems.errors:
+                self.linked = _Linked(
+                    config,
+                    drafts,
+                    today,
+                    tuple(listed),
+                    tuple(listing.items),
+                    tuple(problems.items[graph_from:]),
+                    full,
+                    hub,
+                )
         return Reading(config, tuple(items), hub, problems, today)
+
+
+def _moved(diagnostic: Diagnostic, item: Item | None) -> Diagnostic:
+    """A diagnostic of the whole graph, at its field's new place in an edited file
+    (every such diagnostic is placed at `item.pos(field)`)."""
+    if item is None or not diagnostic.field:
+        return diagnostic
+    pos = item.pos(diagnostic.field)
+    return replace(diagnostic, line=pos.line, column=pos.column)
 
 
 def check_urls(hub: Hub, items: list[Item], problems: Problems) -> None:
