@@ -24,9 +24,11 @@ included (tests/test_feeds.py mirrors those checks). Three of them shape this mo
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -97,17 +99,25 @@ class Feeds:
         links,
         render_entry: Callable[[str, dict], str],
         previous: Feeds | None = None,
+        patched: frozenset[tuple[str, str]] | None = None,
     ) -> None:
         """`previous`: the feeds of the last build of the same site (the preview),
-        whose events are reused for every item that did not change."""
+        whose events are reused for every item that did not change. `patched`: the
+        records (folder, slug) a patch of the graph remade (`Reading.patched`); then
+        every event keeps its place and `updated`, and only theirs are made again."""
         self.hub = hub
         #: (kind, slug) -> (what the events were made from, the events).
         self._made: dict[tuple[str, str], tuple[tuple, list[Event]]] = (
             previous._made if previous else {}
         )
+        self._previous = previous if patched is not None else None
+        self._patched = patched or frozenset()
         self.links = links
-        self.atom = {r.key: r.url for r in routes if r.kind == "atom"}
-        self.rss = {r.key: r.url for r in routes if r.kind == "rss"}
+        if self._previous is not None:  # a patch moves no route
+            self.atom, self.rss = self._previous.atom, self._previous.rss
+        else:
+            self.atom = {r.key: r.url for r in routes if r.kind == "atom"}
+            self.rss = {r.key: r.url for r in routes if r.kind == "rss"}
         # Ids use hub.yaml's base_url, never --base-url: a deploy preview must not mint
         # new ids for the same events.
         self.id_host, self.id_base = _id_parts(hub.config.base_url)
@@ -118,6 +128,9 @@ class Feeds:
     def events(self) -> list[Event]:
         """Every event that has happened by the build date, newest first. Made on
         first use, after the pages: entry HTML then reuses their rendered Markdown."""
+        if self._previous is not None:
+            fresh = self._fresh
+            return [fresh.get(e.key, e) for e in self._previous.events]
         happened = (e for e in self._events() if e.moment.date() <= self.hub.build_date)
         return sorted(_distinct(happened), key=lambda e: (e.updated, e.key), reverse=True)
 
@@ -126,35 +139,114 @@ class Feeds:
         """Each feed's events, newest first, filed in one pass: a hub with 10,000
         ideas has over 10,000 feeds, and a scan of every event per feed would grow
         with their product."""
+        if self._previous is not None:
+            found = dict(self._previous.by_feed)
+            for key, places in self._places.items():
+                found[key] = events = list(found[key])
+                for n, event in places:
+                    events[n] = event
+            return found
         found: dict[str, list[Event]] = {}
         for event in self.events:
             for key in _feed_keys(event):
                 found.setdefault(key, []).append(event)
         return found
 
-    # -- events ---------------------------------------------------------------------
+    @cached_property
+    def stamps(self) -> dict[str, datetime]:
+        """Each event's `updated` by key; a patch changes none of them."""
+        if self._previous is not None:
+            return self._previous.stamps
+        return {e.key: e.updated for e in self.events}
+
+    def changed_feeds(self) -> set[str]:
+        """After a patch, the feeds whose shown entries were made again; otherwise
+        every feed."""
+        if self._previous is None:
+            return set(self.by_feed)
+        size = self.hub.config.feed_size
+        return {key for key, places in self._places.items() if places[0][0] < size}
+
+    def settle(self) -> None:
+        """Make the events and let go of the previous build's feeds, so a preview
+        that patches all day holds one build's feeds, not a chain of them."""
+        self.by_feed, self.events, self.stamps  # noqa: B018
+        self._previous = None
+
+    @cached_property
+    def _fresh(self) -> dict[str, Event]:
+        """After a patch: the events of the patched records, by key, made again
+        and stamped as before. The events of a release also show what its ideas
+        shipped in, so a patched release remakes those too."""
+        hub, stamps, remade = self.hub, self._previous.stamps, []
+        ideas = set()
+        for folder, slug in sorted(self._patched):
+            if folder == "ideas":
+                ideas.add(slug)
+            elif folder == "rounds" and slug in hub.rounds:
+                remade += self._round(hub.rounds[slug])
+            elif folder == "changelog" and slug in hub.releases:
+                release = hub.releases[slug]
+                remade += self._release(release)
+                ideas.update(
+                    i
+                    for change in release.changes
+                    for i in change.ideas
+                    if i in hub.ideas and hub.ideas[i].shipped_in == slug
+                )
+        for slug in sorted(ideas):
+            idea = hub.ideas.get(slug)
+            if idea is not None and idea.duplicate_of is None:
+                remade += self._idea(idea)
+        return {e.key: replace(e, updated=stamps[e.key]) for e in remade if e.key in stamps}
+
+    @cached_property
+    def _places(self) -> dict[str, list[tuple[int, Event]]]:
+        """After a patch: for each feed with a remade event, where in its list (first
+        place first) each one goes. A feed lists events by `updated`, unique in the
+        hub and unchanged by a patch, so each place is found by bisection."""
+        places: dict[str, list[tuple[int, Event]]] = defaultdict(list)
+        previous = self._previous.by_feed
+        for event in self._fresh.values():
+            for key in _feed_keys(event):
+                events = previous.get(key, [])
+                n = bisect.bisect_left(events, -_micros(event.updated), key=_newest_first)
+                if n < len(events) and events[n].key == event.key:
+                    places[key].append((n, event))
+        return {key: sorted(found, key=lambda p: p[0]) for key, found in places.items()}
 
     def _events(self) -> Iterable[Event]:
-        hub, title = self.hub, self.hub.config.title
+        hub = self.hub
         for idea in hub.ideas.values():
             if idea.duplicate_of is None:
-                shipped = hub.releases.get(idea.shipped_in) if idea.shipped_in else None
-                tags = tuple(hub.tags[t].name for t in idea.tags if t in hub.tags)
-                inputs = (idea, shipped, tags, self._product(idea.product), title)
-                yield from self._reuse(("idea", idea.slug), inputs, self._idea_events, idea)
+                yield from self._idea(idea)
         for release in hub.releases.values():
-            thanked = {p.handle for c in release.changes for p in c.thanks if p.handle}
-            for change in release.changes:
-                for slug in change.ideas:
-                    if slug in hub.ideas:
-                        thanked |= _handles(hub.ideas[slug])
-            inputs = (release, frozenset(thanked), self._product(release.product), title)
-            yield from self._reuse(
-                ("release", release.slug), inputs, self._release_events, release, thanked
-            )
+            yield from self._release(release)
         for round_ in hub.rounds.values():
-            inputs = (round_, self._product(round_.product), title)
-            yield from self._reuse(("round", round_.slug), inputs, self._round_events, round_)
+            yield from self._round(round_)
+
+    def _idea(self, idea: Idea) -> list[Event]:
+        hub = self.hub
+        shipped = hub.releases.get(idea.shipped_in) if idea.shipped_in else None
+        tags = tuple(hub.tags[t].name for t in idea.tags if t in hub.tags)
+        inputs = (idea, shipped, tags, self._product(idea.product), hub.config.title)
+        return self._reuse(("idea", idea.slug), inputs, self._idea_events, idea)
+
+    def _release(self, release) -> list[Event]:
+        hub = self.hub
+        thanked = {p.handle for c in release.changes for p in c.thanks if p.handle}
+        for change in release.changes:
+            for slug in change.ideas:
+                if slug in hub.ideas:
+                    thanked |= _handles(hub.ideas[slug])
+        inputs = (release, frozenset(thanked), self._product(release.product), hub.config.title)
+        return self._reuse(
+            ("release", release.slug), inputs, self._release_events, release, thanked
+        )
+
+    def _round(self, round_) -> list[Event]:
+        inputs = (round_, self._product(round_.product), self.hub.config.title)
+        return self._reuse(("round", round_.slug), inputs, self._round_events, round_)
 
     def _reuse(self, key: tuple[str, str], inputs: tuple, make, *args) -> list[Event]:
         """The events of one item: the previous build's when made from equal inputs
@@ -466,6 +558,15 @@ def _id_parts(base_url: str) -> tuple[str, str]:
     netloc = host if parts.port in (None, default) else f"{host}:{parts.port}"
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     return host, urlunsplit((scheme, netloc, path, "", ""))
+
+
+def _micros(moment: datetime) -> int:
+    return (moment - QUIET_DATE) // timedelta(microseconds=1)
+
+
+def _newest_first(event: Event) -> int:
+    """A feed's sort order as ascending numbers, for bisection."""
+    return -_micros(event.updated)
 
 
 def _feed_keys(event: Event) -> Iterable[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import chain
 from pathlib import Path
 
 from .clock import build_date
@@ -55,9 +56,11 @@ class _Linked:
     config: Config
     drafts: bool
     today: date
-    listed: tuple[tuple[Path, str, str], ...]
+    #: Each content file's path, folder and place among `items`, by path from the root.
+    files: Mapping[str, tuple[Path, str, int]]
+    items: tuple[Item, ...]
     listing: tuple[Diagnostic, ...]  # about what in content/ is not content
-    graph: tuple[Diagnostic, ...]  # those only the whole graph shows
+    graph: Mapping[str, tuple[Diagnostic, ...]]  # those only the whole graph shows, by file
     full: Hub  # with drafts, whatever `drafts` says
     hub: Hub
 
@@ -114,22 +117,23 @@ class Reader:
         last = self.linked
         if last is None or (last.config, last.today, last.drafts) != (config, today, drafts):
             return None
-        where = {rel: (path, folder) for path, rel, folder in last.listed}
-        edited = {}
+        edited, items = {}, list(last.items)
         for rel, (old, _) in before.items():
-            if rel not in where or not where[rel][0].is_file():
+            if rel not in last.files or not last.files[rel][0].is_file():
                 return None  # added or deleted: the listing changes
-            item = self._validate(where[rel][0], rel, where[rel][1])
+            path, folder, n = last.files[rel]
+            items[n] = item = self._validate(path, rel, folder)
             errors = any(d.severity == "error" for d in self.files[rel][1])
             if errors or structure(item) != structure(old):
                 return None
             edited[rel] = item
-        items = tuple(self.files[rel][0] for _, rel, _ in last.listed)
+        graph = dict(last.graph)
+        for rel, item in edited.items():
+            if rel in graph:
+                graph[rel] = tuple(_moved(d, item) for d in graph[rel])
         problems.extend(last.listing)
-        for _, rel, _ in last.listed:
-            problems.extend(self.files[rel][1])
-        graph = tuple(_moved(d, edited.get(d.path)) for d in last.graph)
-        problems.extend(graph)
+        problems.extend(chain.from_iterable(self.files[rel][1] for rel in last.files))
+        problems.extend(chain.from_iterable(graph.values()))
         ideas = (
             {item.slug: item for item in items if item.source.folder == "ideas"}
             if any(item.source.folder == "changelog" for item in edited.values())
@@ -137,9 +141,9 @@ class Reader:
         )
         full = patch_hub(last.full, edited.values(), ideas)
         hub = full if last.hub is last.full else patch_hub(last.hub, edited.values(), ideas)
-        self.linked = replace(last, graph=graph, full=full, hub=hub)
+        self.linked = replace(last, items=tuple(items), graph=graph, full=full, hub=hub)
         patched = frozenset((item.source.folder, item.slug) for item in edited.values())
-        return Reading(config, items, hub, problems, today, patched)
+        return Reading(config, tuple(items), hub, problems, today, patched)
 
     def _link(
         self, config: Config | None, today: date, drafts: bool, problems: Problems
@@ -171,13 +175,17 @@ class Reader:
                 else build_hub(config, items, today, Problems(), drafts=False)
             )
             if not problems.errors:
+                graph: dict[str, list[Diagnostic]] = {}
+                for diagnostic in problems.items[graph_from:]:
+                    graph.setdefault(diagnostic.path, []).append(diagnostic)
                 self.linked = _Linked(
                     config,
                     drafts,
                     today,
-                    tuple(listed),
+                    {rel: (path, folder, n) for n, (path, rel, folder) in enumerate(listed)},
+                    tuple(items),
                     tuple(listing.items),
-                    tuple(problems.items[graph_from:]),
+                    {path: tuple(found) for path, found in graph.items()},
                     full,
                     hub,
                 )

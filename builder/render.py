@@ -107,12 +107,14 @@ class Renderer:
         git_prefix: str = "",
         *,
         previous: Renderer | None = None,
+        patched: frozenset[tuple[str, str]] | None = None,
     ) -> None:
         """`previous`: the renderer of the last build of the same theme (the preview),
-        whose compiled templates, assets and rendered Markdown are reused."""
+        whose compiled templates, assets and rendered Markdown are reused.
+        `patched`: the records a patch of `previous`'s graph remade
+        (`Reading.patched`); every list keeps its order then, and is carried over."""
         self.hub = hub
         self.routes = routes
-        self._lists: dict[tuple[str, str], list[Idea]] = {}
         self.links = Links(base_url)
         self.git_prefix = git_prefix
         if previous is not None:
@@ -159,8 +161,15 @@ class Renderer:
             percent=percent,
         )
         self.feeds = Feeds(
-            hub, routes, self.links, self._render_entry, previous.feeds if previous else None
+            hub,
+            routes,
+            self.links,
+            self._render_entry,
+            previous.feeds if previous else None,
+            patched if previous else None,
         )
+        if previous is not None and patched is not None and "ranked" in previous.__dict__:
+            self.ranked = previous.ranked
         self.env.globals.update(
             idea_link=self._idea_link,
             round_link=self._round_link,
@@ -177,19 +186,26 @@ class Renderer:
         return [i for i in self.hub.ideas.values() if i.duplicate_of is None]
 
     @cached_property
-    def newest(self) -> list[Idea]:
-        return sorted(self.heard, key=lambda i: (-i.submitted.day.toordinal(), i.slug))
-
-    @cached_property
-    def newest_by_status(self) -> dict[str, list[Idea]]:
-        grouped: dict[str, list[Idea]] = {s: [] for s in STATUSES}
-        for idea in self.newest:
-            grouped[idea.status].append(idea)
-        return grouped
+    def ranked(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        """The slugs of every paginated list (all ideas, by status, by product, by
+        tag), in the order it shows them: only slugs, so a patch of the graph, which
+        moves nothing, keeps them as they are."""
+        newest = tuple(
+            i.slug for i in sorted(self.heard, key=lambda i: (-i.submitted.day.toordinal(), i.slug))
+        )
+        by_status: dict[str, list[str]] = {s: [] for s in STATUSES}
+        for slug in newest:
+            by_status[self.hub.ideas[slug].status].append(slug)
+        return {
+            ("ideas", ""): newest,
+            **{("status", s): tuple(slugs) for s, slugs in by_status.items()},
+            **{("product", k): p.ideas for k, p in self.hub.products.items()},
+            **{("tag", k): t.ideas for k, t in self.hub.tags.items()},
+        }
 
     @cached_property
     def counts(self) -> dict[str, int]:
-        return {s: len(ideas) for s, ideas in self.newest_by_status.items()}
+        return {s: len(self.ranked["status", s]) for s in STATUSES}
 
     # -- helpers exposed to templates --------------------------------------------
 
@@ -231,10 +247,14 @@ class Renderer:
 
     # -- pages ---------------------------------------------------------------------
 
+    def context(self, route: Route) -> dict:
+        """What the template of a page route is given."""
+        return getattr(self, f"_{route.kind.replace('-', '_')}")(route)
+
     def render(self, route: Route) -> str | bytes:
         if route.is_feed:
             return self.feeds.generate(route)
-        context = getattr(self, f"_{route.kind.replace('-', '_')}")(route)
+        context = self.context(route)
         page: Page | None = context.get("page")
         if page is not None:
             page.url = self.links.path(route.url)
@@ -290,23 +310,15 @@ class Renderer:
             "figures": hub.figures,
         }
 
-    def listed(self, route: Route) -> list[Idea]:
-        """Every idea of a paginated list route (ideas, a status, a product, a tag),
-        in the order the list shows them."""
-        if route.kind == "ideas":
-            return self.newest
-        if route.kind == "status":
-            return self.newest_by_status[route.key]
-        key = (route.kind, route.key)
-        if key not in self._lists:  # asked once per page of the list: build it once
-            found = self.hub.products if route.kind == "product" else self.hub.tags
-            self._lists[key] = [self.hub.ideas[s] for s in found[route.key].ideas]
-        return self._lists[key]
+    def listed(self, route: Route) -> tuple[str, ...]:
+        """The slugs of every idea of a paginated list route (ideas, a status, a
+        product, a tag), in the order the list shows them."""
+        return self.ranked[route.kind, route.key or ""]
 
     def on_page(self, route: Route) -> list[Idea]:
         """The ideas one page of a list route shows."""
         start = (route.page - 1) * IDEAS_PER_PAGE
-        return self.listed(route)[start : start + IDEAS_PER_PAGE]
+        return [self.hub.ideas[s] for s in self.listed(route)[start : start + IDEAS_PER_PAGE]]
 
     def _idea_list(self, route: Route, title: str, crumbs, **extra) -> dict:
         ideas = self.listed(route)

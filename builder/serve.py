@@ -27,9 +27,9 @@ from .build import render_all
 from .check import git_prefix
 from .clock import Stopwatch
 from .config import CONFIG_FILE
-from .depends import affected
+from .depends import Shown, affected, patched
 from .errors import Diagnostic, UsageError
-from .pipeline import Reader
+from .pipeline import Reader, Reading
 from .render import Renderer
 from .urls import plan
 
@@ -51,7 +51,9 @@ RELOAD_SCRIPT = """<script>
 @dataclass(frozen=True)
 class Snapshot:
     """One complete build as served: every file by path, and the diagnostics of the
-    newest attempt (errors mean the files are those of the last good build)."""
+    newest attempt (errors mean the files are those of the last good build), sorted
+    as `cohub check` prints them when there are errors, else as found (a big hub's
+    warnings are not worth sorting after every edit)."""
 
     epoch: int
     files: Mapping[str, bytes] = field(default_factory=dict)
@@ -122,6 +124,7 @@ class Preview:
         self.drafts = drafts
         self.reader = Reader(root, environ=environ)
         self.renderer: Renderer | None = None  # of the last good build
+        self.shown: Shown | None = None  # what its routes show, once known
         self.snapshot = Snapshot(0)
         self.rendered = 0  # files rendered by the last rebuild, for the log
         self.changed = threading.Condition()
@@ -138,30 +141,49 @@ class Preview:
             or bool(kinds & {"template", "static", "config"})
         )
         reading = self.reader.read(drafts=self.drafts, changed=None if whole else changed)
-        problems = tuple(reading.problems.sorted())
-        if reading.problems.errors or reading.hub is None:
+        failed = bool(reading.problems.errors) or reading.hub is None
+        problems = tuple(reading.problems.sorted() if failed else reading.problems.items)
+        if failed:
             self.rendered = 0
             snapshot = Snapshot(epoch, self.snapshot.files, problems)
         else:
-            snapshot = Snapshot(epoch, self.render(reading.hub, whole), problems)
+            snapshot = Snapshot(epoch, self.render(reading, whole), problems)
         self.publish(snapshot)
+        if self.renderer is not None and self.shown is None:
+            # After publishing, so the edit that changed the graph is not kept
+            # waiting; ready before the next edit, which is then looked up.
+            self.shown = Shown(self.renderer)
         return snapshot
 
-    def render(self, hub, whole: bool) -> dict[str, bytes]:
-        routes = plan(hub)
+    def render(self, reading: Reading, whole: bool) -> dict[str, bytes]:
+        hub = reading.hub
         previous = None if whole else self.renderer
+        patch = reading.patched if previous is not None and self.shown is not None else None
+        routes = previous.routes if patch is not None else plan(hub)
         renderer = Renderer(
-            hub, routes, self.root, hub.config.base_url, git_prefix(self.root), previous=previous
+            hub,
+            routes,
+            self.root,
+            hub.config.base_url,
+            git_prefix(self.root),
+            previous=previous,
+            patched=patch,
         )
         if previous is None:
             todo, out = routes, MemoryOutput()
             for asset in renderer.assets:
                 out.write(f"static/{asset.name}", asset.data)
+        elif patch is not None:
+            todo = patched(previous, renderer, self.shown, patch)
+            out = MemoryOutput(self.snapshot.files)
         else:
             todo = affected(previous, renderer)
             gone = {r.file for r in previous.routes} - {r.file for r in routes}
             out = MemoryOutput({k: v for k, v in self.snapshot.files.items() if k not in gone})
         render_all(renderer, todo, out, 1, _NoProgress())
+        renderer.feeds.settle()
+        if patch is None:
+            self.shown = None  # another graph
         self.renderer, self.rendered = renderer, len(todo)
         return out.files
 
