@@ -1,10 +1,16 @@
 """Edit -> updated page served, for `cohub serve` on a synthetic hub.
 
-    python bench/serve_latency.py [--ideas 10000] [--edits 10]
+    python bench/serve_latency.py [--ideas 10000] [--edits 30] [--graph-edits 3]
 
-Starts the preview on a free loopback port, then repeatedly rewrites one idea's
-title and polls its page until the new title is served; reports the median and p95
-of those times (the watcher's wait included, as a marketer would feel it).
+Starts the preview on a free loopback port, then rewrites ideas the way a marketer
+does and polls each idea's page until the edit is served; reports the median and
+p95 of those times, the watcher's wait included, as a marketer would feel it.
+
+- Rewording: one idea's title per edit, taking turns over an idea of every status
+  (a shipped one is on the impact page, the release and its feeds; a declined one on
+  the roadmap; every one on its author's, supporters' and answerer's pages).
+- Answering (`--graph-edits`): a new status for an idea, which changes the graph
+  (lists, counts, the roadmap, figures), so the whole hub is linked again.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import argparse
 import http.client
 import io
 import os
+import re
 import statistics
 import tempfile
 import threading
@@ -24,6 +31,7 @@ from synthetic import write_hub
 from builder.serve import serve
 
 TIMEOUT = 600
+STATUSES = ("new", "under-review", "planned", "in-progress", "shipped", "declined")
 
 
 def fetch(port: int, path: str) -> str:
@@ -35,10 +43,43 @@ def fetch(port: int, path: str) -> str:
         connection.close()
 
 
+def one_of_each_status(root: Path) -> list[tuple[str, Path]]:
+    """(status, file) of the first idea of each status (duplicates left out)."""
+    found: dict[str, Path] = {}
+    for path in sorted((root / "content/ideas").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        if "duplicate_of:" in text:
+            continue
+        statuses = re.findall(r"status: (\S+)", text)
+        found.setdefault(statuses[-1] if statuses else "new", path)
+        if len(found) == len(STATUSES):
+            break
+    return [(s, found[s]) for s in STATUSES if s in found]
+
+
+def timed(port: int, path: Path, text: str, marker: str) -> float:
+    """Write `text` to `path`, then wait until its idea's page shows `marker`."""
+    url = f"/ideas/{path.stem}/"
+    start = time.perf_counter()
+    path.write_text(text, encoding="utf-8")
+    while marker not in fetch(port, url):
+        if time.perf_counter() - start > TIMEOUT:
+            raise SystemExit(f"{path.name}: the edit was not served within {TIMEOUT} s")
+        time.sleep(0.005)
+    return time.perf_counter() - start
+
+
+def summary(times: list[float]) -> str:
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return f"median {statistics.median(times) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--ideas", type=int, default=10_000)
-    parser.add_argument("--edits", type=int, default=10)
+    parser.add_argument("--edits", type=int, default=30)
+    parser.add_argument("--graph-edits", type=int, default=3)
     args = parser.parse_args()
     os.environ["SOURCE_DATE_EPOCH"] = "1795305600"
     with tempfile.TemporaryDirectory() as tmp:
@@ -55,32 +96,41 @@ def main() -> None:
             args=(root,),
             kwargs={"port": 0, "out": log, "on_ready": started, "stop": stop},
         )
+        start = time.perf_counter()
         thread.start()
         if not ready.wait(TIMEOUT):
             raise SystemExit("the preview did not start")
-        time.sleep(0.5)
-        target = root / "content/ideas/idea-00001.md"
-        original = target.read_text(encoding="utf-8")
-        times = []
+        startup = time.perf_counter() - start
+        time.sleep(1)
+        targets = one_of_each_status(root)
+        originals = {path: path.read_text(encoding="utf-8") for _, path in targets}
+        by_status: dict[str, list[float]] = {}
         for n in range(args.edits):
+            status, path = targets[n % len(targets)]
             marker = f"Edited title {n}"
-            start = time.perf_counter()
-            target.write_text(
-                original.replace('title: "', f'title: "{marker} ', 1), encoding="utf-8"
+            text = originals[path].replace('title: "', f'title: "{marker} ', 1)
+            by_status.setdefault(status, []).append(timed(port[0], path, text, marker))
+        answers = []
+        for n in range(args.graph_edits):
+            _, path = targets[n % len(targets)]
+            text = path.read_text(encoding="utf-8")
+            note = f"Answer number {n}"
+            head, _, body = text.partition("\n---\n")
+            if "updates:" not in head:
+                head += "\nupdates:"
+            head += (
+                f"\n  - date: 2026-11-20\n    status: planned\n    by: person-1\n    note: {note}"
             )
-            while marker not in fetch(port[0], "/ideas/idea-00001/"):
-                if time.perf_counter() - start > TIMEOUT:
-                    raise SystemExit(f"edit {n} was not served within {TIMEOUT} s")
-                time.sleep(0.005)
-            times.append(time.perf_counter() - start)
+            answers.append(timed(port[0], path, head + "\n---\n" + body, note))
         stop.set()
         thread.join(TIMEOUT)
-    ordered = sorted(times)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    print(f"synthetic hub: {args.ideas} ideas, {args.edits} edits of one idea's title")
-    print(
-        f"  edit -> updated page served: median {statistics.median(times) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
-    )
+    rewording = [t for times in by_status.values() for t in times]
+    print(f"synthetic hub: {args.ideas} ideas; first build and start {startup:.1f} s")
+    print(f"  reword a title -> page served ({len(rewording)} edits): {summary(rewording)}")
+    for status, times in by_status.items():
+        print(f"    {status:<13} {summary(times)}")
+    if answers:
+        print(f"  answer an idea -> page served ({len(answers)} edits): {summary(answers)}")
 
 
 if __name__ == "__main__":

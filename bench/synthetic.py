@@ -88,6 +88,11 @@ def write_hub(root: Path, ideas: int, seed: int = 7) -> Path:
                 if status == "shipped":
                     shipped.append((slug, day))
                     break
+            else:
+                if n % 9 == 0:  # some ideas are turned down, with a reason
+                    day += timedelta(days=rng.randrange(1, 30))
+                    lines += [f"  - date: {day}", "    status: declined", f"    by: {rng.choice(staff)}",
+                              "    note: We will not do this, and here is why."]  # fmt: skip
         lines += ["---", f"{title}. " * 8, ""]
         (root / "content/ideas" / f"{slug}.md").write_text("\n".join(lines), encoding="utf-8")
     by_day: dict[date, list[str]] = {}

@@ -252,7 +252,7 @@ SHOWN_ONLY: dict[str, tuple[str, ...]] = {
     "ideas": ("title", "updates[].note"),
     "rounds": ("title", "questions", "participate", "heard"),
     "changelog": ("title", "version", "changes[].text"),
-    "people": ("team", "url"),
+    "people": ("url",),  # not `team`: every mention of a person shows the badge
     "pages": ("title",),
 }
 

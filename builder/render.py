@@ -33,6 +33,10 @@ SHIPPED_WINDOW = timedelta(days=90)
 ROADMAP_CARDS = 12
 
 
+#: What the renderer works out from the graph alone, which a patch carries over.
+GRAPH_ONLY = ("ranked", "counts", "charts")
+
+
 @dataclass(frozen=True)
 class Paginator:
     items: tuple
@@ -168,13 +172,21 @@ class Renderer:
             previous.feeds if previous else None,
             patched if previous else None,
         )
-        if previous is not None and patched is not None and "ranked" in previous.__dict__:
-            self.ranked = previous.ranked
+        #: Fragments of `cached`, by macro and the identity of its arguments: kept
+        #: across patches, which change no graph, and dropped with the graph.
+        self.fragments: dict[tuple, tuple[tuple, Markup]] = {}
+        if previous is not None and patched is not None:
+            self.fragments = previous.fragments
+            for name in GRAPH_ONLY:
+                if name in previous.__dict__:
+                    self.__dict__[name] = previous.__dict__[name]
         self.env.globals.update(
             idea_link=self._idea_link,
             round_link=self._round_link,
             change=hub.change,
             edit_url=self._edit_url,
+            cached=self.cached,
+            cached_rows=self.cached_rows,
         )
 
     # -- lists many pages share, computed once per build ---------------------------
@@ -204,10 +216,54 @@ class Renderer:
         }
 
     @cached_property
+    def charts(self) -> list:
+        """The impact page's charts: counts and days, which only the graph decides."""
+        return [charts.heard_and_shipped(self.hub), charts.days_to_answer(self.hub)]
+
+    @cached_property
     def counts(self) -> dict[str, int]:
         return {s: len(self.ranked["status", s]) for s in STATUSES}
 
     # -- helpers exposed to templates --------------------------------------------
+
+    @cached_property
+    def _macros(self):
+        # Made per renderer: a module binds the globals (`hub`) of its making.
+        return self.env.get_template("partials/macros.html").make_module()
+
+    def cached(self, name: str, *args) -> Markup:
+        """A macro of partials/macros.html, rendered once per graph for the same
+        records, as Hugo's partialCached: a staff page lists thousands of answers,
+        and a patch that rewords one of them should not render the others again.
+        Records are told apart by identity (a patch makes new objects only for the
+        records it changed); the arguments are kept with the fragment, so no other
+        object can take an id of theirs while it is cached."""
+        key = (name, *[a if type(a) in _PLAIN else _identity(a) for a in args])
+        hit = self.fragments.get(key)
+        if hit is not None:
+            return hit[1]
+        html = Markup(getattr(self._macros, name)(*args))
+        self.fragments[key] = (args, html)
+        return html
+
+    def cached_rows(self, name: str, rows, *extra, numbered: bool = False) -> Markup:
+        """`cached(name, *row, *extra)` for each row (a tuple of arguments, or one
+        record), joined: one template call for a list of thousands. `numbered` adds
+        each row's number (from 1) before `extra`, for macros that make ids from it."""
+        cached = self.cached
+        return Markup(
+            "\n".join(
+                cached(
+                    name,
+                    *(row if type(row) is tuple else (row,)),
+                    *((n,) if numbered else ()),
+                    *extra,
+                )
+                for n, row in enumerate(rows, start=1)
+            )
+        )
+
+    # -- ----------------------------------------
 
     def _markdown(self, text: str, doc_id: str = "", ugc: bool = False) -> Markup:
         html = self.markdown.render(text, doc_id, ugc)
@@ -604,7 +660,9 @@ class Renderer:
         for release in _newest_releases(self.hub):
             for change in release.changes:
                 if change.ideas or change.rounds or change.thanks:
-                    traced.append((release, change))
+                    ideas = tuple(self.hub.ideas.get(s) for s in change.ideas)
+                    rounds = tuple(self.hub.rounds.get(s) for s in change.rounds)
+                    traced.append((release, change, ideas, rounds))
         return {
             "page": Page(
                 "Impact: you said, we did",
@@ -615,7 +673,7 @@ class Renderer:
             ),
             "traced": traced,
             "figures": self.hub.figures,
-            "charts": [charts.heard_and_shipped(self.hub), charts.days_to_answer(self.hub)],
+            "charts": self.charts,
         }
 
     def _feeds(self, route: Route) -> dict:
@@ -674,6 +732,19 @@ class SiteInfo:
     suggest_url: str | None
     nav: tuple[tuple[str, str, str], ...]
     build_date: date
+
+
+_PLAIN = {str, int, float, bool, type(None)}
+
+
+def _identity(value) -> object:
+    """How `Renderer.cached` tells arguments apart: plain values by value, tuples
+    item by item, records by identity."""
+    if type(value) in _PLAIN:
+        return value
+    if isinstance(value, tuple | list):
+        return tuple(map(_identity, value))
+    return ("id", id(value))
 
 
 def _newest_releases(hub: Hub) -> list:

@@ -127,6 +127,7 @@ class Preview:
         self.shown: Shown | None = None  # what its routes show, once known
         self.snapshot = Snapshot(0)
         self.rendered = 0  # files rendered by the last rebuild, for the log
+        self.patched = False  # whether the last rebuild patched the graph
         self.changed = threading.Condition()
 
     def rebuild(self, changed: Iterable[str] | None = None, kinds: Iterable[str] = ()) -> Snapshot:
@@ -184,7 +185,7 @@ class Preview:
         renderer.feeds.settle()
         if patch is None:
             self.shown = None  # another graph
-        self.renderer, self.rendered = renderer, len(todo)
+        self.renderer, self.rendered, self.patched = renderer, len(todo), patch is not None
         return out.files
 
     def publish(self, snapshot: Snapshot) -> None:
@@ -352,7 +353,7 @@ def serve(
         # created after start is seen too.
         watch_filter = HubFilter(root, root / "site")
         for changes in watch(
-            root, watch_filter=watch_filter, stop_event=stop, debounce=400, step=20
+            root, watch_filter=watch_filter, stop_event=stop, debounce=400, step=5
         ):
             kinds = classify(root, changes)
             watch_clock = Stopwatch()

@@ -132,6 +132,65 @@ def publish_the_draft(root: Path) -> list[str]:
     return [path.relative_to(root).as_posix()]
 
 
+def reword_why_we_declined(root: Path) -> list[str]:
+    edit(
+        root / "content/ideas/crypto-payments.md",
+        "We've decided not to do this, and here's why.",
+        "We have decided not to do this; here is why.",
+    )
+    return ["content/ideas/crypto-payments.md"]
+
+
+def retitle_a_release(root: Path) -> list[str]:
+    edit(root / "content/changelog/v3-0.md", "title: Tally 3.0 —", "title: Tally 3.0,")
+    return ["content/changelog/v3-0.md"]
+
+
+def reword_a_change(root: Path) -> list[str]:
+    edit(root / "content/changelog/v3-2.md", "Reports remember", "Reports now remember")
+    return ["content/changelog/v3-2.md"]
+
+
+def retitle_a_round(root: Path) -> list[str]:
+    edit(
+        root / "content/rounds/mobile-receipts-2026.md",
+        "title: Capturing receipts on the go",
+        "title: Capturing receipts anywhere",
+    )
+    return ["content/rounds/mobile-receipts-2026.md"]
+
+
+def rewrite_a_bio(root: Path) -> list[str]:
+    edit(root / "content/people/maya-okafor.md", "\n---\n", "\n---\nHello. ")
+    return ["content/people/maya-okafor.md"]
+
+
+def reword_a_page(root: Path) -> list[str]:
+    edit(root / "content/pages/about.md", "\n---\n", "\n---\nA new first line.\n\n")
+    return ["content/pages/about.md"]
+
+
+def retitle_the_draft(root: Path) -> list[str]:
+    edit(
+        root / "content/ideas/staff-expense-approval.md", "title: Approve", "title: Please approve"
+    )
+    return ["content/ideas/staff-expense-approval.md"]
+
+
+#: Edits that change only what their own record shows: the preview patches the graph.
+PATCHES = [
+    retitle_idea,
+    reword_a_body,
+    reword_why_we_declined,
+    retitle_a_release,
+    reword_a_change,
+    retitle_a_round,
+    rewrite_a_bio,
+    reword_a_page,
+    retitle_a_page,
+    retitle_the_draft,
+]
+
 EDITS = [
     retitle_idea,
     reword_a_body,
@@ -145,12 +204,13 @@ EDITS = [
     move_a_round,
     retitle_a_page,
     publish_the_draft,
+    *(edit for edit in PATCHES if edit not in (retitle_idea, reword_a_body, retitle_a_page)),
 ]
 
 
 #: Edits every page shows: free page titles sit in every footer, and a draft's title
 #: appears wherever something refers to it.
-TOUCH_EVERY_PAGE = {retitle_a_page, publish_the_draft}
+TOUCH_EVERY_PAGE = {retitle_a_page, publish_the_draft, retitle_the_draft}
 
 
 @pytest.fixture
@@ -182,6 +242,7 @@ def test_an_incremental_rebuild_equals_a_fresh_build(hub_copy, change):
     assert differences(snapshot.files, fresh.snapshot.files) == []
     if change not in TOUCH_EVERY_PAGE:
         assert preview.rendered < total  # it did not simply render everything
+    assert preview.patched == (change in PATCHES)
 
 
 def test_small_edits_render_a_small_part_of_the_site(hub_copy):

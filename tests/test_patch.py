@@ -69,7 +69,6 @@ SHOWN = {
     ("changelog", "changes[].text"): lambda r: replace_in(
         r, "content/changelog/v3-2.md", "Reports remember", "Reports now remember"
     ),
-    ("people", "team"): lambda r: front(r, "content/people/li-wei.md", "team: true"),
     ("people", "url"): lambda r: front(
         r, "content/people/daniel-reyes.md", "url: https://dr.example.com/"
     ),
@@ -114,6 +113,7 @@ STRUCTURAL = {
         r, "content/ideas/batch-receipt-scan.md", "tags: [", "tags: [new, "
     ),
     "person name": lambda r: replace_in(r, "content/people/li-wei.md", "name: ", "name: Dr "),
+    "team badge": lambda r: front(r, "content/people/li-wei.md", "team: true"),
     "credit": lambda r: replace_in(
         r,
         "content/changelog/v3-2.md",
