@@ -258,7 +258,7 @@ def _sitewide_shows(route: Route, renderer: Renderer) -> set[Key]:
         )
     if kind == "impact":
         found = set()
-        for release, change, _, _ in context["traced"]:
+        for release, change, *_ in context["traced"]:
             found |= _release_shows(release)
             for slug in change.ideas:
                 idea = hub.ideas.get(slug)

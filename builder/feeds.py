@@ -111,6 +111,7 @@ class Feeds:
             previous._made if previous else {}
         )
         self._previous = previous if patched is not None else None
+        self._patching = self._previous is not None
         self._patched = patched or frozenset()
         self.links = links
         if self._previous is not None:  # a patch moves no route
@@ -122,15 +123,18 @@ class Feeds:
         # new ids for the same events.
         self.id_host, self.id_base = _id_parts(hub.config.base_url)
         self.render_entry = render_entry
-        self._entries: dict[str, FeedEntry] = {}
+        #: feedgen's entry of each event, shared by every feed it is in; a patch
+        #: keeps those of the events it did not remake.
+        self._entries: dict[str, FeedEntry] = (
+            self._previous._entries if self._previous is not None else {}
+        )
 
     @cached_property
     def events(self) -> list[Event]:
         """Every event that has happened by the build date, newest first. Made on
         first use, after the pages: entry HTML then reuses their rendered Markdown."""
-        if self._previous is not None:
-            fresh = self._fresh
-            return [fresh.get(e.key, e) for e in self._previous.events]
+        if self._patching:
+            return self.by_feed.get("hub", [])  # the hub's feed has them all
         happened = (e for e in self._events() if e.moment.date() <= self.hub.build_date)
         return sorted(_distinct(happened), key=lambda e: (e.updated, e.key), reverse=True)
 
@@ -167,10 +171,20 @@ class Feeds:
         size = self.hub.config.feed_size
         return {key for key, places in self._places.items() if places[0][0] < size}
 
+    @cached_property
+    def newest(self) -> datetime:
+        """`updated` of the newest event in the hub (the date of a feed with no
+        entries yet), or for a hub without any a fixed date: content dates only,
+        never now; not the Unix epoch, which the validator calls implausible."""
+        if self._previous is not None:
+            return self._previous.newest
+        return self.events[0].updated if self.events else QUIET_DATE
+
     def settle(self) -> None:
-        """Make the events and let go of the previous build's feeds, so a preview
-        that patches all day holds one build's feeds, not a chain of them."""
-        self.by_feed, self.events, self.stamps  # noqa: B018
+        """Make what the next patch builds on and let go of the previous build's
+        feeds, so a preview that patches all day holds one build's feeds, not a
+        chain of them. (A patch has no use for the list of every event.)"""
+        self.by_feed, self.stamps, self.newest  # noqa: B018
         self._previous = None
 
     @cached_property
@@ -198,7 +212,10 @@ class Feeds:
             idea = hub.ideas.get(slug)
             if idea is not None and idea.duplicate_of is None:
                 remade += self._idea(idea)
-        return {e.key: replace(e, updated=stamps[e.key]) for e in remade if e.key in stamps}
+        fresh = {e.key: replace(e, updated=stamps[e.key]) for e in remade if e.key in stamps}
+        for key in fresh:
+            self._entries.pop(key, None)
+        return fresh
 
     @cached_property
     def _places(self) -> dict[str, list[tuple[int, Event]]]:
@@ -454,7 +471,7 @@ class Feeds:
         fg.link(href=self.links.absolute(spec.page_url), rel="alternate", type="text/html")
         fg.language(self.hub.config.language)
         fg.generator("cohub")
-        newest = chosen[0].updated if chosen else self._quiet_date()
+        newest = chosen[0].updated if chosen else self.newest
         fg.updated(newest)
         fg.lastBuildDate(newest)
         for event in chosen:
@@ -486,14 +503,6 @@ class Feeds:
             entry.category(term=term, label=label)
         self._entries[event.key] = entry
         return entry
-
-    def _quiet_date(self) -> datetime:
-        """`updated` for a feed with no entries yet: the newest event anywhere in the
-        hub, or for a hub without any a fixed date (content dates only, never now;
-        not the Unix epoch, which the validator calls implausible)."""
-        if self.events:
-            return self.events[0].updated
-        return QUIET_DATE
 
 
 #: `updated` of the feeds of a hub with no events at all.

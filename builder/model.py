@@ -102,6 +102,8 @@ class Idea:
     def update(self, index: int) -> Update:
         """The update written as `updates[index]` in the file (an invalid one before it
         is left out of `updates`, so positions in the tuple can differ)."""
+        if 0 < index <= len(self.updates) and self.updates[index - 1].index == index:
+            return self.updates[index - 1]  # none invalid before it: most files
         return next(u for u in self.updates if u.index == index)
 
 

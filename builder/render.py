@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -175,8 +176,11 @@ class Renderer:
         #: Fragments of `cached`, by macro and the identity of its arguments: kept
         #: across patches, which change no graph, and dropped with the graph.
         self.fragments: dict[tuple, tuple[tuple, Markup]] = {}
+        #: The lists of `cached_rows` by place (route URL, call number), likewise.
+        self.sections: dict[tuple, tuple[tuple, list, Markup]] = {}
+        self._place: list = ["", 0]
         if previous is not None and patched is not None:
-            self.fragments = previous.fragments
+            self.fragments, self.sections = previous.fragments, previous.sections
             for name in GRAPH_ONLY:
                 if name in previous.__dict__:
                     self.__dict__[name] = previous.__dict__[name]
@@ -238,30 +242,50 @@ class Renderer:
         Records are told apart by identity (a patch makes new objects only for the
         records it changed); the arguments are kept with the fragment, so no other
         object can take an id of theirs while it is cached."""
-        key = (name, *[a if type(a) in _PLAIN else _identity(a) for a in args])
+        return self._fragment(name, args)
+
+    def cached_rows(self, name: str, rows, *extra, numbered: bool = False) -> Markup:
+        """`cached(name, *row, *extra)` for each row (all rows records, or all
+        tuples of records), joined; `numbered` puts each row's number (from 1)
+        first, for macros that make ids from it.
+
+        The joined list is kept too, one per place in the page, and given again
+        while its rows are the same objects: checking that is a few C loops, where
+        asking for each of a staff member's thousands of answers is not."""
+        rows = list(rows)
+        tuples = bool(rows) and type(rows[0]) is tuple
+        same = (
+            (tuple(map(len, rows)), tuple(map(id, chain.from_iterable(rows))))
+            if tuples
+            else tuple(map(id, rows))
+        )
+        key = (name, numbered, extra, same)
+        self._place[1] += 1
+        place = tuple(self._place)
+        kept = self.sections.get(place)
+        if kept is not None and kept[0] == key:
+            return kept[2]
+        fragment = self._fragment
+        html = Markup(
+            "\n".join(
+                fragment(
+                    name,
+                    ((n,) if numbered else ()) + (row if tuples else (row,)) + extra,
+                )
+                for n, row in enumerate(rows, start=1)
+            )
+        )
+        self.sections[place] = (key, rows, html)  # the rows kept: no id is reused
+        return html
+
+    def _fragment(self, name: str, args: tuple) -> Markup:
+        key = (name, *[a if type(a) in _PLAIN else id(a) for a in args])
         hit = self.fragments.get(key)
         if hit is not None:
             return hit[1]
         html = Markup(getattr(self._macros, name)(*args))
         self.fragments[key] = (args, html)
         return html
-
-    def cached_rows(self, name: str, rows, *extra, numbered: bool = False) -> Markup:
-        """`cached(name, *row, *extra)` for each row (a tuple of arguments, or one
-        record), joined: one template call for a list of thousands. `numbered` adds
-        each row's number (from 1) before `extra`, for macros that make ids from it."""
-        cached = self.cached
-        return Markup(
-            "\n".join(
-                cached(
-                    name,
-                    *(row if type(row) is tuple else (row,)),
-                    *((n,) if numbered else ()),
-                    *extra,
-                )
-                for n, row in enumerate(rows, start=1)
-            )
-        )
 
     # -- ----------------------------------------
 
@@ -310,6 +334,7 @@ class Renderer:
     def render(self, route: Route) -> str | bytes:
         if route.is_feed:
             return self.feeds.generate(route)
+        self._place = [route.url, 0]
         context = self.context(route)
         page: Page | None = context.get("page")
         if page is not None:
@@ -600,6 +625,7 @@ class Renderer:
     def _person(self, route: Route) -> dict:
         person = self.hub.people[route.key]
         shaped = self._changes(person.shaped)
+        answered = [self.hub.ideas[a.idea] for a in person.answers]
         return {
             "page": Page(
                 person.name,
@@ -614,7 +640,10 @@ class Renderer:
             "raised": [self.hub.ideas[s] for s in person.raised],
             "supported": [self.hub.ideas[s] for s in person.supported],
             "took_part": [self.hub.rounds[s] for s in person.took_part],
-            "answers": [(self.hub.ideas[a.idea], self.hub.answer(a)) for a in person.answers],
+            "answers": [
+                (idea, idea.update(a.index))
+                for a, idea in zip(person.answers, answered, strict=True)
+            ],
         }
 
     def _products(self, route: Route) -> dict:
@@ -660,9 +689,14 @@ class Renderer:
         for release in _newest_releases(self.hub):
             for change in release.changes:
                 if change.ideas or change.rounds or change.thanks:
-                    ideas = tuple(self.hub.ideas.get(s) for s in change.ideas)
-                    rounds = tuple(self.hub.rounds.get(s) for s in change.rounds)
-                    traced.append((release, change, ideas, rounds))
+                    traced.append(
+                        (
+                            release,
+                            change,
+                            *[self.hub.ideas.get(s) for s in change.ideas],
+                            *[self.hub.rounds.get(s) for s in change.rounds],
+                        )
+                    )
         return {
             "page": Page(
                 "Impact: you said, we did",
@@ -735,16 +769,6 @@ class SiteInfo:
 
 
 _PLAIN = {str, int, float, bool, type(None)}
-
-
-def _identity(value) -> object:
-    """How `Renderer.cached` tells arguments apart: plain values by value, tuples
-    item by item, records by identity."""
-    if type(value) in _PLAIN:
-        return value
-    if isinstance(value, tuple | list):
-        return tuple(map(_identity, value))
-    return ("id", id(value))
 
 
 def _newest_releases(hub: Hub) -> list:
