@@ -29,11 +29,13 @@ from .model import Hub, Idea, Who
 from .render import Renderer
 from .urls import Route
 
-SITEWIDE = {"home", "roadmap", "impact", "rounds", "changelog", "people", "products", "tags", "404"}
+SITEWIDE = {"home", "roadmap", "impact", "rounds", "people", "products", "tags", "404"}
 LISTS = {"ideas", "status", "product", "tag"}
 
 #: A record: ("idea", slug), ("round", slug), ("release", slug), ("person", handle),
-#: ("page", slug), ("tag", slug) or ("product", key).
+#: ("page", slug), ("tag", slug) or ("product", key); or ("name", handle): how a
+#: person is shown wherever they are named (name, team badge, whether they have a
+#: page), which changes far less often than what their own page lists.
 Key = tuple[str, str]
 
 #: Reading.patched names records by content folder; routes by record kind.
@@ -54,6 +56,7 @@ class Changes:
     rounds: frozenset[str]
     releases: frozenset[str]
     people: frozenset[str]
+    names: frozenset[str]
     pages: frozenset[str]
     tags: frozenset[str]
     products: frozenset[str]
@@ -71,6 +74,7 @@ class Changes:
                 ("round", self.rounds),
                 ("release", self.releases),
                 ("person", self.people),
+                ("name", self.names),
                 ("page", self.pages),
                 ("tag", self.tags),
                 ("product", self.products),
@@ -93,6 +97,20 @@ def _differ(old: Mapping, new: Mapping) -> frozenset[str]:
     )
 
 
+def _renamed(old: Hub, new: Hub) -> frozenset[str]:
+    """Handles shown differently wherever they are named."""
+
+    def shown(hub: Hub, handle: str):
+        person = hub.people.get(handle)
+        return person and (person.name, person.team)
+
+    return frozenset(
+        h
+        for h in old.people.keys() | new.people.keys()
+        if old.people.get(h) is not new.people.get(h) and shown(old, h) != shown(new, h)
+    )
+
+
 def _everything(old: Hub, new: Hub) -> bool:
     titles = lambda hub: {slug: page.title for slug, page in hub.pages.items()}  # noqa: E731
     return (
@@ -109,6 +127,7 @@ def compare(old: Hub, new: Hub) -> Changes:
         rounds=_differ(old.rounds, new.rounds),
         releases=_differ(old.releases, new.releases),
         people=_differ(old.people, new.people),
+        names=_renamed(old, new),
         pages=_differ(old.pages, new.pages),
         tags=_differ(old.tags, new.tags),
         products=_differ(old.products, new.products),
@@ -125,7 +144,7 @@ def shows(route: Route, renderer: Renderer) -> set[Key]:
     hub, kind, key = renderer.hub, route.kind, route.key
     if kind in LISTS:
         ideas = renderer.on_page(route)
-        found = _ideas(ideas) | _people(_named(ideas)) | _products(i.product for i in ideas)
+        found = _ideas(ideas) | _people(_authors(ideas)) | _products(i.product for i in ideas)
         if kind == "product" and key in hub.products:
             product = hub.products[key]
             found.add(("product", key))
@@ -145,6 +164,8 @@ def shows(route: Route, renderer: Renderer) -> set[Key]:
         return _release_shows(hub.releases.get(key))
     if kind == "person":
         return _person_shows(hub, key)
+    if kind == "changelog":  # titles, versions and changes' words; credits are counted
+        return {("release", r.slug) for r in renderer.releases_on_page(route)}
     if kind in SITEWIDE:
         return _sitewide_shows(route, renderer)
     return set()  # feeds follow their entries; robots, redirects and lists of URLs no record
@@ -155,7 +176,13 @@ def _ideas(ideas: Iterable[Idea]) -> set[Key]:
 
 
 def _people(handles: Iterable[str | None]) -> set[Key]:
-    return {("person", h) for h in handles if h}
+    """People as named: their name, badge and link."""
+    return {("name", h) for h in handles if h}
+
+
+def _authors(ideas: Iterable[Idea]) -> set[str]:
+    """Handles an idea card names: its author."""
+    return {i.author.handle for i in ideas if i.author.handle}
 
 
 def _products(keys: Iterable[str | None]) -> set[Key]:
@@ -196,7 +223,7 @@ def _round_shows(hub: Hub, key: str) -> set[Key]:
         {("round", key)}
         | {("idea", s) for s in round_.ideas}
         | {("release", ref.release) for ref in round_.credited_by}
-        | _people({p.handle for p in round_.participants} | _named(ideas))
+        | _people({p.handle for p in round_.participants} | _authors(ideas))
         | _products([round_.product])
     )
 
@@ -224,7 +251,7 @@ def _person_shows(hub: Hub, key: str) -> set[Key]:
         | {("idea", s) for s in slugs}
         | {("round", s) for s in person.took_part}
         | {("release", ref.release) for ref in person.shaped}
-        | _people(_named(ideas))
+        | _people(_authors(ideas))
         | _products(i.product for i in ideas)
     )
 
@@ -236,8 +263,8 @@ def _sitewide_shows(route: Route, renderer: Renderer) -> set[Key]:
     if kind == "rounds":
         return {("round", s) for s in hub.rounds}
     if kind == "people":
-        return {("person", h) for h in hub.people}
-    if kind not in ("home", "roadmap", "impact", "changelog"):
+        return _people(hub.people)
+    if kind not in ("home", "roadmap", "impact"):
         return set()  # products, tags, 404: names and counts, all part of the graph
     context = renderer.context(route)
     if kind == "home":
@@ -265,7 +292,7 @@ def _sitewide_shows(route: Route, renderer: Renderer) -> set[Key]:
                 if idea is not None:
                     found |= _people([idea.author.handle, *(_by(u.by) for u in idea.updates[:1])])
         return found
-    return _releases_shows(context["paginator"].items)
+    raise ValueError(kind)
 
 
 def _releases_shows(releases) -> set[Key]:
@@ -279,27 +306,27 @@ def _by(who: Who | None) -> str | None:
 # -- the graph changed: check every route ----------------------------------------------
 
 
-def affected(old: Renderer, new: Renderer) -> list[Route]:
-    """The routes of `new` to render, given that `old` rendered the previous site."""
+def affected(old: Renderer, new: Renderer, old_shown: Shown, new_shown: Shown) -> list[Route]:
+    """The routes of `new` to render, given that `old` rendered the previous site
+    (`old_shown`, `new_shown`: what the routes of each show)."""
     changes = compare(old.hub, new.hub)
     if changes.everything:
         return list(new.routes)
-    keys = changes.keys
+    showing = {
+        renderer.routes[n].url
+        for renderer, shown in ((old, old_shown), (new, new_shown))
+        for key in changes.keys
+        for n in shown.routes.get(key, ())
+    }
     before = {route.url: route for route in old.routes}
     route_set_changed = before.keys() != {route.url for route in new.routes}
     return [
         route
         for route in new.routes
         if before.get(route.url) != route
+        or route.url in showing
         or _reshaped(route, old, new, changes, route_set_changed)
-        or _shows_one_of(keys, route, old, new)
     ]
-
-
-def _shows_one_of(keys: frozenset[Key], route: Route, old: Renderer, new: Renderer) -> bool:
-    return bool(keys) and not (
-        keys.isdisjoint(shows(route, old)) and keys.isdisjoint(shows(route, new))
-    )
 
 
 def _reshaped(
@@ -310,11 +337,15 @@ def _reshaped(
     if kind in SITEWIDE:
         return c.any
     if kind in ("sitemap", "feeds", "opml"):
-        return route_set_changed or bool(c.people or c.tags or c.products or c.ideas)
+        return route_set_changed or bool(c.names or c.tags or c.products or c.ideas)
     if route.is_feed:
         return old.feeds.by_feed.get(key) != new.feeds.by_feed.get(key) or _feed_title(
             old, key
         ) != _feed_title(new, key)
+    if kind == "changelog":
+        return [r.slug for r in old.releases_on_page(route)] != [
+            r.slug for r in new.releases_on_page(route)
+        ]
     if kind in LISTS:
         # (the status filter of ideas and status pages shows every count)
         return [i.slug for i in old.on_page(route)] != [i.slug for i in new.on_page(route)] or (

@@ -566,13 +566,11 @@ class Renderer:
         return [(self.hub.releases[ref.release], self.hub.change(ref)) for ref in refs]
 
     def _changelog(self, route: Route) -> dict:
-        releases = _newest_releases(self.hub)
-        start = (route.page - 1) * RELEASES_PER_PAGE
         paginator = Paginator(
-            tuple(releases[start : start + RELEASES_PER_PAGE]),
+            tuple(self.releases_on_page(route)),
             route.page,
             route.pages,
-            len(releases),
+            len(self.hub.releases),
             lambda n: self.links.path(_page_url(route.url, route.page, n)),
         )
         title = (
@@ -588,6 +586,11 @@ class Renderer:
             ),
             "paginator": paginator,
         }
+
+    def releases_on_page(self, route: Route) -> list:
+        """The releases one page of the changelog shows, newest first."""
+        start = (route.page - 1) * RELEASES_PER_PAGE
+        return _newest_releases(self.hub)[start : start + RELEASES_PER_PAGE]
 
     def _release(self, route: Route) -> dict:
         release = self.hub.releases[route.key]

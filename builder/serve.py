@@ -146,21 +146,23 @@ class Preview:
         failed = bool(reading.problems.errors) or reading.hub is None
         problems = tuple(reading.problems.sorted() if failed else reading.problems.items)
         if failed:
-            self.rendered = 0
+            self.rendered, self.patched = 0, False
             snapshot = Snapshot(epoch, self.snapshot.files, problems)
         else:
             snapshot = Snapshot(epoch, self.render(reading, whole), problems)
         self.publish(snapshot)
-        if self.renderer is not None and self.shown is None:
-            # After publishing, so the edit that changed the graph is not kept
-            # waiting; ready before the next edit, which is then looked up.
-            self.shown = Shown(self.renderer)
+        if not failed and not self.patched:
+            # After publishing, so the edit that made a new graph is not kept
+            # waiting: ready before the next edit.
+            if self.shown is None:
+                self.shown = Shown(self.renderer)
             _settle_heap()
         return snapshot
 
     def render(self, reading: Reading, whole: bool) -> dict[str, bytes]:
         hub = reading.hub
         previous = None if whole else self.renderer
+        shown = None  # what the new routes show, when worked out here
         patch = reading.patched if previous is not None and self.shown is not None else None
         routes = previous.routes if patch is not None else plan(hub)
         renderer = Renderer(
@@ -180,13 +182,14 @@ class Preview:
             todo = patched(previous, renderer, self.shown, patch)
             out = MemoryOutput(self.snapshot.files)
         else:
-            todo = affected(previous, renderer)
+            shown = Shown(renderer)
+            todo = affected(previous, renderer, self.shown or Shown(previous), shown)
             gone = {r.file for r in previous.routes} - {r.file for r in routes}
             out = MemoryOutput({k: v for k, v in self.snapshot.files.items() if k not in gone})
         render_all(renderer, todo, out, 1, _NoProgress())
         renderer.feeds.settle()
         if patch is None:
-            self.shown = None  # another graph
+            self.shown = shown  # another graph
         self.renderer, self.rendered, self.patched = renderer, len(todo), patch is not None
         return out.files
 

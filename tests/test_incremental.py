@@ -102,6 +102,12 @@ def rename_a_person(root: Path) -> list[str]:
     return ["content/people/maya-okafor.md"]
 
 
+def badge_an_author(root: Path) -> list[str]:
+    """An author is named, with any team badge, on every card of their ideas."""
+    edit(root / "content/people/li-wei.md", "name: Li Wei", "name: Li Wei\nteam: true")
+    return ["content/people/li-wei.md"]
+
+
 def credit_in_a_release(root: Path) -> list[str]:
     edit(
         root / "content/changelog/v3-2.md",
@@ -200,6 +206,7 @@ EDITS = [
     add_an_idea,
     delete_an_idea,
     rename_a_person,
+    badge_an_author,
     credit_in_a_release,
     move_a_round,
     retitle_a_page,
