@@ -338,10 +338,11 @@ def _reshaped(
         return c.any
     if kind in ("sitemap", "feeds", "opml"):
         return route_set_changed or bool(c.names or c.tags or c.products or c.ideas)
-    if route.is_feed:
-        return old.feeds.by_feed.get(key) != new.feeds.by_feed.get(key) or _feed_title(
-            old, key
-        ) != _feed_title(new, key)
+    if route.is_feed:  # the entries it shows, compared by identity first
+        size = new.hub.config.feed_size
+        return old.feeds.by_feed.get(key, [])[:size] != new.feeds.by_feed.get(key, [])[
+            :size
+        ] or _feed_title(old, key) != _feed_title(new, key)
     if kind == "changelog":
         return [r.slug for r in old.releases_on_page(route)] != [
             r.slug for r in new.releases_on_page(route)

@@ -110,6 +110,8 @@ class Feeds:
         self._made: dict[tuple[str, str], tuple[tuple, list[Event]]] = (
             previous._made if previous else {}
         )
+        #: What `_distinct` stamped last, shared with the previous build's feeds.
+        self._stamped: dict[str, tuple] = previous._stamped if previous else {}
         self._previous = previous if patched is not None else None
         self._patching = self._previous is not None
         self._patched = patched or frozenset()
@@ -136,7 +138,8 @@ class Feeds:
         if self._patching:
             return self.by_feed.get("hub", [])  # the hub's feed has them all
         happened = (e for e in self._events() if e.moment.date() <= self.hub.build_date)
-        return sorted(_distinct(happened), key=lambda e: (e.updated, e.key), reverse=True)
+        stamped = _distinct(happened, self._stamped)
+        return sorted(stamped, key=lambda e: (e.updated, e.key), reverse=True)
 
     @cached_property
     def by_feed(self) -> dict[str, list[Event]]:
@@ -514,22 +517,38 @@ _DAY_ORDER = {"round": 0, "submitted": 1, "update": 2, "shipped": 3, "release": 
 _SLOT = 100_000  # microseconds per kind
 
 
-def _distinct(events: Iterable[Event]) -> list[Event]:
+def _distinct(events: Iterable[Event], kept: dict[str, tuple] | None = None) -> list[Event]:
     """Each event with its `updated`: its moment, plus a fraction of a second set by
     its kind and a hash of its key, so no two entries of any feed share one (the
     validator's DuplicateUpdated). Nothing but the event itself decides the fraction;
     only a clash of hashes on one day (about one in 100,000 pairs) moves one of the
-    two on by a microsecond."""
+    two on by a microsecond.
+
+    `kept`: key -> (event, its unmoved `updated`, the stamped event) of the last
+    build, replaced by this one's: an event made from the same record again is the
+    same object, and keeps its hash and its stamped object (which lets feeds be
+    compared by identity)."""
+    kept = {} if kept is None else kept
     taken: set[datetime] = set()
-    stamped = []
+    stamped, now = [], {}
     for event in sorted(events, key=lambda e: (e.moment, e.key)):
-        digest = int.from_bytes(hashlib.sha256(event.key.encode()).digest()[:8], "big")
-        offset = _DAY_ORDER[event.kind] * _SLOT + digest % _SLOT
-        updated = event.moment + timedelta(microseconds=offset)
+        hit = kept.get(event.key)
+        same = hit is not None and hit[0] is event
+        if same:
+            base = hit[1]
+        else:
+            digest = int.from_bytes(hashlib.sha256(event.key.encode()).digest()[:8], "big")
+            offset = _DAY_ORDER[event.kind] * _SLOT + digest % _SLOT
+            base = event.moment + timedelta(microseconds=offset)
+        updated = base
         while updated in taken:
             updated += timedelta(microseconds=1)
         taken.add(updated)
-        stamped.append(replace(event, updated=updated))
+        done = hit[2] if same and hit[2].updated == updated else replace(event, updated=updated)
+        now[event.key] = (event, base, done)
+        stamped.append(done)
+    kept.clear()
+    kept.update(now)
     return stamped
 
 

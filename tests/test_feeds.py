@@ -1740,3 +1740,20 @@ def test_canonical_uri_agrees_with_rfc_3986():
     assert canonical_uri("https://hub.example.com/%7ex%2f") == "https://hub.example.com/~x%2F"
     tag = "tag:hub.example.com,2026-03-02:ideas/dark-mode/update-2026-03-04-planned"
     assert canonical_uri(tag) == tag
+
+
+def test_restamping_the_same_events_gives_the_same_objects():
+    """The preview keeps what `_distinct` stamped: the same event objects get the
+    same stamped objects back, and the stamps of a fresh start."""
+    from builder.feeds import _distinct
+
+    when = datetime(2026, 3, 12, tzinfo=UTC)
+    make = _event_factory(when)
+    events = [make(f"ideas/i{n}/submitted", "submitted") for n in range(40)]
+    kept: dict = {}
+    first = _distinct(events, kept)
+    again = _distinct([*events[1:], make("ideas/i0/submitted", "submitted")], kept)
+    assert [e.updated for e in again] == [e.updated for e in _distinct(events)]
+    assert {e.key: e for e in again}["ideas/i1/submitted"] is {e.key: e for e in first}[
+        "ideas/i1/submitted"
+    ]
