@@ -306,10 +306,17 @@ def _by(who: Who | None) -> str | None:
 # -- the graph changed: check every route ----------------------------------------------
 
 
-def affected(old: Renderer, new: Renderer, old_shown: Shown, new_shown: Shown) -> list[Route]:
+def affected(
+    old: Renderer,
+    new: Renderer,
+    old_shown: Shown,
+    new_shown: Shown,
+    changes: Changes | None = None,
+) -> list[Route]:
     """The routes of `new` to render, given that `old` rendered the previous site
-    (`old_shown`, `new_shown`: what the routes of each show)."""
-    changes = compare(old.hub, new.hub)
+    (`old_shown`, `new_shown`: what the routes of each show; `changes`: the models
+    compared, when the caller already did)."""
+    changes = changes or compare(old.hub, new.hub)
     if changes.everything:
         return list(new.routes)
     showing = {

@@ -323,6 +323,29 @@ def patch_hub(hub: Hub, changed: Iterable[Item], ideas: Mapping[str, Item]) -> H
     )
 
 
+def keep_unchanged(old: Hub, new: Hub) -> Hub:
+    """`new`, with each record equal to its counterpart in `old` replaced by that very
+    object: what a later stage made of a record (a cached fragment, a feed event) can
+    then be found by identity, which is cheap, after any edit."""
+
+    def kept(before: Mapping, after: Mapping) -> Mapping:
+        return MappingProxyType(
+            {
+                key: before[key] if key in before and before[key] == record else record
+                for key, record in after.items()
+            }
+        )
+
+    return replace(
+        new,
+        ideas=kept(old.ideas, new.ideas),
+        rounds=kept(old.rounds, new.rounds),
+        releases=kept(old.releases, new.releases),
+        people=kept(old.people, new.people),
+        pages=kept(old.pages, new.pages),
+    )
+
+
 def _namer(names: Mapping[str, str]):
     """`who(person)`: a mention with the display name of its profile, if published."""
 

@@ -16,7 +16,7 @@ from .clock import build_date
 from .config import Config, load_config
 from .content import content_files, load_file
 from .errors import Diagnostic, Pos, Problems
-from .link import build_hub, check_references, patch_hub, structure
+from .link import build_hub, check_references, keep_unchanged, patch_hub, structure
 from .model import Hub
 from .urls import collisions, plan
 from .validate import Item, validate
@@ -148,8 +148,9 @@ class Reader:
     def _link(
         self, config: Config | None, today: date, drafts: bool, problems: Problems
     ) -> Reading:
-        """The reading of the whole hub, linked from scratch."""
-        self.linked = None
+        """The reading of the whole hub, linked from scratch (records equal to the
+        last good link's are kept as its objects)."""
+        last, self.linked = self.linked, None
         listing = Problems()
         listed = content_files(self.root, listing)
         problems.extend(listing.items)
@@ -174,6 +175,10 @@ class Reader:
                 if drafts or not has_drafts
                 else build_hub(config, items, today, Problems(), drafts=False)
             )
+            if last is not None and last.config == config:
+                kept = keep_unchanged(last.full, full)
+                hub = kept if hub is full else keep_unchanged(last.hub, hub)
+                full = kept
             if not problems.errors:
                 graph: dict[str, list[Diagnostic]] = {}
                 for diagnostic in problems.items[graph_from:]:

@@ -113,11 +113,15 @@ class Renderer:
         *,
         previous: Renderer | None = None,
         patched: frozenset[tuple[str, str]] | None = None,
+        keep_fragments: bool = False,
     ) -> None:
         """`previous`: the renderer of the last build of the same theme (the preview),
         whose compiled templates, assets and rendered Markdown are reused.
         `patched`: the records a patch of `previous`'s graph remade
-        (`Reading.patched`); every list keeps its order then, and is carried over."""
+        (`Reading.patched`); every list keeps its order then, and is carried over.
+        `keep_fragments`: keep `previous`'s cached fragments, which the caller
+        vouches for: only names and badges of people reach them from outside their
+        arguments (see partials/macros.html), and those did not change."""
         self.hub = hub
         self.routes = routes
         self.links = Links(base_url)
@@ -179,8 +183,9 @@ class Renderer:
         #: The lists of `cached_rows` by place (route URL, call number), likewise.
         self.sections: dict[tuple, tuple[tuple, list, Markup]] = {}
         self._place: list = ["", 0]
-        if previous is not None and patched is not None:
+        if previous is not None and (patched is not None or keep_fragments):
             self.fragments, self.sections = previous.fragments, previous.sections
+        if previous is not None and patched is not None:
             for name in GRAPH_ONLY:
                 if name in previous.__dict__:
                     self.__dict__[name] = previous.__dict__[name]

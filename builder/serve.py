@@ -28,7 +28,7 @@ from .build import render_all
 from .check import git_prefix
 from .clock import Stopwatch
 from .config import CONFIG_FILE
-from .depends import Shown, affected, patched
+from .depends import Shown, affected, compare, patched
 from .errors import Diagnostic, UsageError
 from .pipeline import Reader, Reading
 from .render import Renderer
@@ -165,6 +165,7 @@ class Preview:
         shown = None  # what the new routes show, when worked out here
         patch = reading.patched if previous is not None and self.shown is not None else None
         routes = previous.routes if patch is not None else plan(hub)
+        changes = compare(previous.hub, hub) if previous is not None and patch is None else None
         renderer = Renderer(
             hub,
             routes,
@@ -173,6 +174,8 @@ class Preview:
             git_prefix(self.root),
             previous=previous,
             patched=patch,
+            # Cached fragments see people's names and badges beyond their arguments.
+            keep_fragments=changes is not None and not (changes.everything or changes.names),
         )
         if previous is None:
             todo, out = routes, MemoryOutput()
@@ -183,7 +186,7 @@ class Preview:
             out = MemoryOutput(self.snapshot.files)
         else:
             shown = Shown(renderer)
-            todo = affected(previous, renderer, self.shown or Shown(previous), shown)
+            todo = affected(previous, renderer, self.shown or Shown(previous), shown, changes)
             gone = {r.file for r in previous.routes} - {r.file for r in routes}
             out = MemoryOutput({k: v for k, v in self.snapshot.files.items() if k not in gone})
         render_all(renderer, todo, out, 1, _NoProgress())

@@ -173,3 +173,16 @@ def test_a_broken_edit_is_never_patched(hub_copy):
     reading = reader.read(changed=[rel])
     assert reading.patched is None
     assert reading.problems.errors
+
+
+def test_a_whole_link_keeps_unchanged_records_as_they_were(hub_copy):
+    """What later stages made of a record is found by identity after any edit."""
+    reader = Reader(hub_copy, environ=ENV)
+    before = reader.read().hub
+    rel = STRUCTURAL["status"](hub_copy)
+    after = reader.read(changed=[rel]).hub
+    assert after == Reader(hub_copy, environ=ENV).read().hub
+    assert after.ideas["recurring-invoices"] is not before.ideas["recurring-invoices"]
+    assert after.ideas["mileage-tracking"] is before.ideas["mileage-tracking"]
+    assert after.rounds.keys() == before.rounds.keys()
+    assert all(after.rounds[k] is before.rounds[k] for k in before.rounds)
