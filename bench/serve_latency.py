@@ -2,9 +2,11 @@
 
     python bench/serve_latency.py [--ideas 10000] [--edits 30] [--graph-edits 3]
 
-Starts the preview on a free loopback port, then rewrites ideas the way a marketer
-does and polls each idea's page until the edit is served; reports the median and
-p95 of those times, the watcher's wait included, as a marketer would feel it.
+Starts `cohub serve` in its own process on a free loopback port (as a marketer runs
+it, with the browser elsewhere), then rewrites ideas the way a marketer does and, as
+the page's reload script does, waits for the server's next build event and fetches
+the idea's page; the time from the edit to that page showing it is what a marketer
+waits, the watcher included. Reports medians and p95s.
 
 - Rewording: one idea's title per edit, taking turns over an idea of every status
   (a shipped one is on the impact page, the release and its feeds; a declined one on
@@ -17,18 +19,17 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import io
 import os
 import re
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 from synthetic import write_hub
-
-from builder.serve import serve
 
 TIMEOUT = 600
 STATUSES = ("new", "under-review", "planned", "in-progress", "shipped", "declined")
@@ -57,16 +58,42 @@ def one_of_each_status(root: Path) -> list[tuple[str, Path]]:
     return [(s, found[s]) for s in STATUSES if s in found]
 
 
-def timed(port: int, path: Path, text: str, marker: str) -> float:
-    """Write `text` to `path`, then wait until its idea's page shows `marker`."""
+class BuildEvents:
+    """The server's build announcements, read as the reload script's EventSource
+    reads them."""
+
+    def __init__(self, port: int) -> None:
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+        self.sock.sendall(b"GET /__cohub/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        self.stream = self.sock.makefile("rb")
+        while self.stream.readline() not in (b"\r\n", b""):
+            pass  # the response's headers
+        self.next()  # the build being served now
+
+    def next(self) -> int:
+        while True:
+            line = self.stream.readline()
+            if not line:
+                raise SystemExit("the server closed its event stream")
+            if line.startswith(b"data: "):
+                return int(line[6:])
+
+    def close(self) -> None:
+        self.stream.close()
+        self.sock.close()
+
+
+def timed(port: int, events: BuildEvents, path: Path, text: str, marker: str) -> float:
+    """Write `text` to `path`, then wait for builds until the idea's page shows `marker`."""
     url = f"/ideas/{path.stem}/"
     start = time.perf_counter()
     path.write_text(text, encoding="utf-8")
-    while marker not in fetch(port, url):
+    while True:
+        events.next()
+        if marker in fetch(port, url):
+            return time.perf_counter() - start
         if time.perf_counter() - start > TIMEOUT:
             raise SystemExit(f"{path.name}: the edit was not served within {TIMEOUT} s")
-        time.sleep(0.005)
-    return time.perf_counter() - start
 
 
 def summary(times: list[float]) -> str:
@@ -84,24 +111,26 @@ def main() -> None:
     os.environ["SOURCE_DATE_EPOCH"] = "1795305600"
     with tempfile.TemporaryDirectory() as tmp:
         root = write_hub(Path(tmp), args.ideas)
-        ready, stop, port = threading.Event(), threading.Event(), []
-        log = io.StringIO()
-
-        def started(bound: int) -> None:
-            port.append(bound)
-            ready.set()
-
-        thread = threading.Thread(
-            target=serve,
-            args=(root,),
-            kwargs={"port": 0, "out": log, "on_ready": started, "stop": stop},
+        with socket.socket() as probe:  # a free port, handed to the server
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        server = subprocess.Popen(
+            [sys.executable, "-m", "builder", "serve", "--root", str(root), "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         start = time.perf_counter()
-        thread.start()
-        if not ready.wait(TIMEOUT):
-            raise SystemExit("the preview did not start")
+        while True:
+            try:
+                fetch(port, "/")
+                break
+            except OSError:
+                if server.poll() is not None or time.perf_counter() - start > TIMEOUT:
+                    raise SystemExit("the preview did not start") from None
+                time.sleep(0.1)
         startup = time.perf_counter() - start
-        time.sleep(1)
+        time.sleep(5)  # the server indexes the first build after serving it
+        events = BuildEvents(port)
         targets = one_of_each_status(root)
         originals = {path: path.read_text(encoding="utf-8") for _, path in targets}
         by_status: dict[str, list[float]] = {}
@@ -109,9 +138,10 @@ def main() -> None:
             status, path = targets[n % len(targets)]
             marker = f"Edited title {n}"
             text = originals[path].replace('title: "', f'title: "{marker} ', 1)
-            by_status.setdefault(status, []).append(timed(port[0], path, text, marker))
+            by_status.setdefault(status, []).append(timed(port, events, path, text, marker))
         answers = []
         for n in range(args.graph_edits):
+            time.sleep(3)  # after a new graph the server tidies up; a person pauses too
             _, path = targets[n % len(targets)]
             text = path.read_text(encoding="utf-8")
             note = f"Answer number {n}"
@@ -121,9 +151,10 @@ def main() -> None:
             head += (
                 f"\n  - date: 2026-11-20\n    status: planned\n    by: person-1\n    note: {note}"
             )
-            answers.append(timed(port[0], path, head + "\n---\n" + body, note))
-        stop.set()
-        thread.join(TIMEOUT)
+            answers.append(timed(port, events, path, head + "\n---\n" + body, note))
+        events.close()
+        server.terminate()
+        server.wait(TIMEOUT)
     rewording = [t for times in by_status.values() for t in times]
     print(f"synthetic hub: {args.ideas} ideas; first build and start {startup:.1f} s")
     print(f"  reword a title -> page served ({len(rewording)} edits): {summary(rewording)}")
