@@ -1,19 +1,21 @@
 """Which pages an edit touches: the routes a preview must render again.
 
 Every route *shows* some records: its own, the ideas it lists, the people it names,
-the releases and rounds it links by title (`shows`, keys like `("idea", slug)`). A
-route is rendered again when it shows a record that changed, in the model before or
-after the edit, or when its shape changed (`_reshaped`): it is new, its list holds
-other ideas or counts, its pagination moved.
+the releases and rounds it links by title (`shows`, keys like `("idea", slug)`; a
+person merely named is `("name", handle)`). A route is rendered again when it shows a
+record that changed, in the model before or after the edit, or when its shape changed
+(`_reshaped`): it is new, its list holds other ideas or counts, its pagination moved.
+What each route shows is indexed once per graph (`Shown`), so routes are looked up.
 
 Two paths use that one description:
 
 - After an edit that changed the graph (a status, a tag, a credit), the models are
-  compared record by record (`compare`) and every route is checked (`affected`).
+  compared record by record (`compare`), routes showing a changed record are looked
+  up in both graphs' indexes, and every route's shape is checked (`affected`).
   Sitewide pages (home, roadmap, impact, the indexes) then follow any change.
 - After a patch (`link.patch_hub`: only some records' own words changed), nothing
-  was reshaped, so the routes come straight from an index of `shows` built once per
-  graph (`Shown`), and only the feeds whose shown entries changed are written.
+  was reshaped, so the routes come straight from the index (`patched`), and only
+  the feeds whose shown entries changed are written.
 
 tests/test_incremental.py proves the result equals a full rebuild for both kinds of
 edit.
