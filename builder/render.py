@@ -7,6 +7,7 @@ of the URL table, pages and feeds alike, so `build` and `serve` share it.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -181,7 +182,7 @@ class Renderer:
         #: across patches, which change no graph, and dropped with the graph.
         self.fragments: dict[tuple, tuple[tuple, Markup]] = {}
         #: The lists of `cached_rows` by place (route URL, call number), likewise.
-        self.sections: dict[tuple, tuple[tuple, list, Markup]] = {}
+        self.sections: dict[tuple, tuple[tuple, list, Markup, list]] = {}
         self._place: list = ["", 0]
         if previous is not None and (patched is not None or keep_fragments):
             self.fragments, self.sections = previous.fragments, previous.sections
@@ -270,17 +271,24 @@ class Renderer:
         kept = self.sections.get(place)
         if kept is not None and kept[0] == key:
             return kept[2]
-        fragment = self._fragment
-        html = Markup(
-            "\n".join(
-                fragment(
-                    name,
-                    ((n,) if numbered else ()) + (row if tuples else (row,)) + extra,
-                )
-                for n, row in enumerate(rows, start=1)
-            )
-        )
-        self.sections[place] = (key, rows, html)  # the rows kept: no id is reused
+        # A row in the same place as last time, made of the same objects, is the
+        # same HTML; only the others are asked for (of thousands, usually one).
+        before, parts_before = (kept[1], kept[3]) if kept and kept[0][:3] == key[:3] else ((), ())
+        fragment, parts = self._fragment, []
+        for n, row in enumerate(rows, start=1):
+            old = before[n - 1] if n <= len(before) else None
+            if old is row or (
+                tuples
+                and old is not None
+                and len(old) == len(row)
+                and all(map(operator.is_, old, row))
+            ):
+                parts.append(parts_before[n - 1])
+            else:
+                args = ((n,) if numbered else ()) + (row if tuples else (row,)) + extra
+                parts.append(fragment(name, args))
+        html = Markup("\n".join(parts))
+        self.sections[place] = (key, rows, html, parts)  # the rows kept: no id is reused
         return html
 
     def _fragment(self, name: str, args: tuple) -> Markup:
