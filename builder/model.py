@@ -243,9 +243,6 @@ class Hub:
     def change(self, ref: ChangeRef) -> Change:
         return next(c for c in self.releases[ref.release].changes if c.index == ref.index)
 
-    def answer(self, ref: AnswerRef) -> Update:
-        return self.ideas[ref.idea].update(ref.index)
-
     def _folder(self, folder: str) -> Mapping:
         return {
             "ideas": self.ideas,
