@@ -184,8 +184,17 @@ class Renderer:
         #: The lists of `cached_rows` by place (route URL, call number), likewise.
         self.sections: dict[tuple, tuple[tuple, list, Markup, list]] = {}
         self._place: list = ["", 0]
-        if previous is not None and (patched is not None or keep_fragments):
+        if previous is not None and patched is not None:
             self.fragments, self.sections = previous.fragments, previous.sections
+        elif previous is not None and keep_fragments:
+            # Only those made of records still in the graph: what an edit replaced
+            # would otherwise pile up for as long as the preview runs.
+            live = _live_ids(hub)
+            self.fragments = {
+                key: kept
+                for key, kept in previous.fragments.items()
+                if all(type(a) in _PLAIN or id(a) in live for a in kept[0])
+            }
         if previous is not None and patched is not None:
             for name in GRAPH_ONLY:
                 if name in previous.__dict__:
@@ -785,6 +794,19 @@ class SiteInfo:
 
 
 _PLAIN = {str, int, float, bool, type(None)}
+
+
+def _live_ids(hub: Hub) -> set[int]:
+    """The identities of every record of a graph, down to answers and changes: what
+    a cached fragment may be made of."""
+    live: set[int] = set()
+    for records in (hub.ideas, hub.rounds, hub.releases, hub.people, hub.pages):
+        live.update(map(id, records.values()))
+    for idea in hub.ideas.values():
+        live.update(map(id, idea.updates))
+    for release in hub.releases.values():
+        live.update(map(id, release.changes))
+    return live
 
 
 def _newest_releases(hub: Hub) -> list:

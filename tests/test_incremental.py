@@ -274,3 +274,19 @@ def test_a_sequence_of_edits_with_a_broken_step_stays_equal(hub_copy):
     fresh = Preview(hub_copy, environ=ENV)
     fresh.rebuild()
     assert differences(snapshot.files, fresh.snapshot.files) == []
+
+
+def test_fragments_of_replaced_records_do_not_pile_up(hub_copy):
+    """After a graph edit the preview keeps only fragments made of current records."""
+    from builder.render import _live_ids
+
+    preview = Preview(hub_copy, environ=ENV)
+    preview.rebuild()
+    before = preview.renderer.hub.ideas["batch-receipt-scan"]
+    preview.rebuild(answer_an_idea(hub_copy), {"content"})
+    renderer = preview.renderer
+    live = _live_ids(renderer.hub)
+    kept = [arg for args, _ in renderer.fragments.values() for arg in args]
+    assert any(arg is renderer.hub.ideas["mileage-tracking"] for arg in kept)  # carried over
+    assert not any(arg is before for arg in kept)
+    assert all(isinstance(arg, str | int) or id(arg) in live for arg in kept)
