@@ -287,10 +287,9 @@ def _sitewide_shows(route: Route, renderer: Renderer) -> set[Key]:
         )
     if kind == "impact":
         found = set()
-        for release, change, *_ in context["traced"]:
+        for release, change, *credited in context["traced"]:
             found |= _release_shows(release)
-            for slug in change.ideas:
-                idea = hub.ideas.get(slug)
+            for idea in credited[: len(change.ideas)]:
                 if idea is not None:
                     found |= _people([idea.author.handle, *(_by(u.by) for u in idea.updates[:1])])
         return found

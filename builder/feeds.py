@@ -113,8 +113,7 @@ class Feeds:
         #: What `_distinct` stamped last, shared with the previous build's feeds.
         self._stamped: dict[str, tuple] = previous._stamped if previous else {}
         self._previous = previous if patched is not None else None
-        self._patching = self._previous is not None
-        self._patched = patched or frozenset()
+        self._patched = patched
         self.links = links
         if self._previous is not None:  # a patch moves no route
             self.atom, self.rss = self._previous.atom, self._previous.rss
@@ -135,7 +134,7 @@ class Feeds:
     def events(self) -> list[Event]:
         """Every event that has happened by the build date, newest first. Made on
         first use, after the pages: entry HTML then reuses their rendered Markdown."""
-        if self._patching:
+        if self._patched is not None:
             return self.by_feed.get("hub", [])  # the hub's feed has them all
         happened = (e for e in self._events() if e.moment.date() <= self.hub.build_date)
         stamped = _distinct(happened, self._stamped)
@@ -159,18 +158,8 @@ class Feeds:
                 found.setdefault(key, []).append(event)
         return found
 
-    @cached_property
-    def stamps(self) -> dict[str, datetime]:
-        """Each event's `updated` by key; a patch changes none of them."""
-        if self._previous is not None:
-            return self._previous.stamps
-        return {e.key: e.updated for e in self.events}
-
     def changed_feeds(self) -> set[str]:
-        """After a patch, the feeds whose shown entries were made again; otherwise
-        every feed."""
-        if self._previous is None:
-            return set(self.by_feed)
+        """After a patch: the feeds whose shown entries were made again."""
         size = self.hub.config.feed_size
         return {key for key, places in self._places.items() if places[0][0] < size}
 
@@ -179,23 +168,21 @@ class Feeds:
         """`updated` of the newest event in the hub (the date of a feed with no
         entries yet), or for a hub without any a fixed date: content dates only,
         never now; not the Unix epoch, which the validator calls implausible."""
-        if self._previous is not None:
-            return self._previous.newest
         return self.events[0].updated if self.events else QUIET_DATE
 
     def settle(self) -> None:
         """Make what the next patch builds on and let go of the previous build's
         feeds, so a preview that patches all day holds one build's feeds, not a
         chain of them. (A patch has no use for the list of every event.)"""
-        self.by_feed, self.stamps, self.newest  # noqa: B018
+        self.by_feed, self.newest  # noqa: B018
         self._previous = None
 
     @cached_property
     def _fresh(self) -> dict[str, Event]:
         """After a patch: the events of the patched records, by key, made again
-        and stamped as before. The events of a release also show what its ideas
-        shipped in, so a patched release remakes those too."""
-        hub, stamps, remade = self.hub, self._previous.stamps, []
+        and stamped as before (`_distinct` kept every stamp). The events of a release
+        also show what its ideas shipped in, so a patched release remakes those too."""
+        hub, stamped, remade = self.hub, self._stamped, []
         ideas = set()
         for folder, slug in sorted(self._patched):
             if folder == "ideas":
@@ -215,7 +202,9 @@ class Feeds:
             idea = hub.ideas.get(slug)
             if idea is not None and idea.duplicate_of is None:
                 remade += self._idea(idea)
-        fresh = {e.key: replace(e, updated=stamps[e.key]) for e in remade if e.key in stamps}
+        fresh = {
+            e.key: replace(e, updated=stamped[e.key][2].updated) for e in remade if e.key in stamped
+        }
         for key in fresh:
             self._entries.pop(key, None)
         return fresh

@@ -24,6 +24,7 @@ from types import MappingProxyType
 from .config import Config
 from .errors import Problems
 from .model import (
+    RECORDS,
     AnswerRef,
     Change,
     ChangeRef,
@@ -247,7 +248,7 @@ def build_hub(
 # -- patching one record --------------------------------------------------------
 
 #: Fields that only their own record shows: no other record, list, count or
-#: warning is derived from them (checked by tests/test_model.py for each one).
+#: warning is derived from them (checked by tests/test_patch.py for each one).
 SHOWN_ONLY: dict[str, tuple[str, ...]] = {
     "ideas": ("title", "updates[].note"),
     "rounds": ("title", "questions", "participate", "heard"),
@@ -280,17 +281,12 @@ def patch_hub(hub: Hub, changed: Iterable[Item], ideas: Mapping[str, Item]) -> H
     because nothing it is derived from changed. `ideas`: every idea's item by slug
     (a change's credits go through the duplicates the credited files name)."""
     who = _namer({h: p.name for h, p in hub.people.items()})
-    maps = {
-        "ideas": dict(hub.ideas),
-        "rounds": dict(hub.rounds),
-        "changelog": dict(hub.releases),
-        "people": dict(hub.people),
-        "pages": dict(hub.pages),
-    }
+    maps: dict[str, dict] = {}  # copies of the maps with a changed record, by field
     unpublished = dict(hub.unpublished)
     for item in changed:
         folder, slug = item.source.folder, item.slug
-        records = maps[folder]
+        field = RECORDS[folder]
+        records = maps.setdefault(field, dict(getattr(hub, field)))
         if slug not in records:
             if (folder, slug) in unpublished:
                 unpublished[folder, slug] = _display_name(item)
@@ -314,11 +310,7 @@ def patch_hub(hub: Hub, changed: Iterable[Item], ideas: Mapping[str, Item]) -> H
             records[slug] = _page(item)
     return replace(
         hub,
-        ideas=MappingProxyType(maps["ideas"]),
-        rounds=MappingProxyType(maps["rounds"]),
-        releases=MappingProxyType(maps["changelog"]),
-        people=MappingProxyType(maps["people"]),
-        pages=MappingProxyType(maps["pages"]),
+        **{field: MappingProxyType(records) for field, records in maps.items()},
         unpublished=MappingProxyType(unpublished),
     )
 
@@ -337,12 +329,7 @@ def keep_unchanged(old: Hub, new: Hub) -> Hub:
         )
 
     return replace(
-        new,
-        ideas=kept(old.ideas, new.ideas),
-        rounds=kept(old.rounds, new.rounds),
-        releases=kept(old.releases, new.releases),
-        people=kept(old.people, new.people),
-        pages=kept(old.pages, new.pages),
+        new, **{field: kept(getattr(old, field), getattr(new, field)) for field in RECORDS.values()}
     )
 
 

@@ -238,19 +238,20 @@ class Hub:
     unpublished: Mapping[tuple[str, str], str]
 
     def published(self, folder: str, slug: str) -> bool:
-        return slug in self._folder(folder)
+        return slug in getattr(self, RECORDS[folder])
 
     def change(self, ref: ChangeRef) -> Change:
         return next(c for c in self.releases[ref.release].changes if c.index == ref.index)
 
-    def _folder(self, folder: str) -> Mapping:
-        return {
-            "ideas": self.ideas,
-            "rounds": self.rounds,
-            "changelog": self.releases,
-            "people": self.people,
-            "pages": self.pages,
-        }[folder]
+
+#: The `Hub` field that holds the records of each content folder.
+RECORDS = {
+    "ideas": "ideas",
+    "rounds": "rounds",
+    "changelog": "releases",
+    "people": "people",
+    "pages": "pages",
+}
 
 
 def frozen_map(items) -> Mapping:

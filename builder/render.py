@@ -22,7 +22,7 @@ from markupsafe import Markup
 from . import charts
 from .feeds import Feeds
 from .markdown import Markdown
-from .model import Hub, Idea, Stamp, Who
+from .model import RECORDS, Hub, Idea, Stamp, Who
 from .schema import CHANGE_LABELS, CHANGE_TYPES, MONTH_NAMES, STATUS_LABELS, STATUSES
 from .theme import assets, environment
 from .urls import IDEAS_PER_PAGE, RELEASES_PER_PAGE, Route, Urls
@@ -186,6 +186,9 @@ class Renderer:
         self._place: list = ["", 0]
         if previous is not None and patched is not None:
             self.fragments, self.sections = previous.fragments, previous.sections
+            for name in GRAPH_ONLY:
+                if name in previous.__dict__:
+                    self.__dict__[name] = previous.__dict__[name]
         elif previous is not None and keep_fragments:
             # Only those made of records still in the graph: what an edit replaced
             # would otherwise pile up for as long as the preview runs.
@@ -195,10 +198,6 @@ class Renderer:
                 for key, kept in previous.fragments.items()
                 if all(type(a) in _PLAIN or id(a) in live for a in kept[0])
             }
-        if previous is not None and patched is not None:
-            for name in GRAPH_ONLY:
-                if name in previous.__dict__:
-                    self.__dict__[name] = previous.__dict__[name]
         self.env.globals.update(
             idea_link=self._idea_link,
             round_link=self._round_link,
@@ -235,6 +234,10 @@ class Renderer:
         }
 
     @cached_property
+    def newest_releases(self) -> list:
+        return sorted(self.hub.releases.values(), key=lambda r: (-r.date.day.toordinal(), r.slug))
+
+    @cached_property
     def charts(self) -> list:
         """The impact page's charts: counts and days, which only the graph decides."""
         return [charts.heard_and_shipped(self.hub), charts.days_to_answer(self.hub)]
@@ -243,7 +246,7 @@ class Renderer:
     def counts(self) -> dict[str, int]:
         return {s: len(self.ranked["status", s]) for s in STATUSES}
 
-    # -- helpers exposed to templates --------------------------------------------
+    # -- cached fragments ----------------------------------------------------------
 
     @cached_property
     def _macros(self):
@@ -309,7 +312,7 @@ class Renderer:
         self.fragments[key] = (args, html)
         return html
 
-    # -- ----------------------------------------
+    # -- helpers exposed to templates --------------------------------------------
 
     def _markdown(self, text: str, doc_id: str = "", ugc: bool = False) -> Markup:
         html = self.markdown.render(text, doc_id, ugc)
@@ -408,7 +411,7 @@ class Renderer:
                 (r for r in hub.rounds.values() if r.state == "upcoming"),
                 key=lambda r: (r.opens, r.slug),
             ),
-            "latest_releases": _newest_releases(hub)[:3],
+            "latest_releases": self.newest_releases[:3],
             "recent_answers": answered[:6],
             "figures": hub.figures,
         }
@@ -612,7 +615,7 @@ class Renderer:
     def releases_on_page(self, route: Route) -> list:
         """The releases one page of the changelog shows, newest first."""
         start = (route.page - 1) * RELEASES_PER_PAGE
-        return _newest_releases(self.hub)[start : start + RELEASES_PER_PAGE]
+        return self.newest_releases[start : start + RELEASES_PER_PAGE]
 
     def _release(self, route: Route) -> dict:
         release = self.hub.releases[route.key]
@@ -711,7 +714,7 @@ class Renderer:
 
     def _impact(self, route: Route) -> dict:
         traced = []
-        for release in _newest_releases(self.hub):
+        for release in self.newest_releases:
             for change in release.changes:
                 if change.ideas or change.rounds or change.thanks:
                     traced.append(
@@ -800,17 +803,13 @@ def _live_ids(hub: Hub) -> set[int]:
     """The identities of every record of a graph, down to answers and changes: what
     a cached fragment may be made of."""
     live: set[int] = set()
-    for records in (hub.ideas, hub.rounds, hub.releases, hub.people, hub.pages):
-        live.update(map(id, records.values()))
+    for records in RECORDS.values():
+        live.update(map(id, getattr(hub, records).values()))
     for idea in hub.ideas.values():
         live.update(map(id, idea.updates))
     for release in hub.releases.values():
         live.update(map(id, release.changes))
     return live
-
-
-def _newest_releases(hub: Hub) -> list:
-    return sorted(hub.releases.values(), key=lambda r: (-r.date.day.toordinal(), r.slug))
 
 
 def _page_url(url: str, page: int, n: int) -> str:
