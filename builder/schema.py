@@ -259,6 +259,9 @@ IDEA = ContentType(
             Field("round", Slug("rounds"), doc="the feedback round it came from"),
             Field("duplicate_of", Slug("ideas"), doc="merged into that idea"),
             Field("updates", ListOf(UPDATE), doc="the team's answers, oldest first"),
+            Field(
+                "source", Url(), doc="where the idea first came in (the issue cohub intake read)"
+            ),
             *_COMMON,
         ),
     ),
@@ -311,6 +314,11 @@ PERSON = ContentType(
             Field("name", Text(), required=True),
             Field("team", Boolean(), doc="staff, who answer as the company"),
             Field("url", Url()),
+            Field(
+                "public",
+                Boolean(),
+                doc="default true; false keeps the handle off every page, feed and data file",
+            ),
             *_COMMON,
         ),
     ),
