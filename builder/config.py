@@ -29,13 +29,25 @@ class Config:
     #: Product key -> display name, in the order hub.yaml lists them.
     products: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     feed_size: int = 50
+    #: Settings hub.yaml gives but that have errors (reported); their values here are
+    #: the defaults. Nothing is built from such a config, but the content is still
+    #: checked against what could be read (SPEC §8).
+    broken: frozenset[str] = frozenset()
+
+
+#: Stands in for a missing or broken base_url while the content is checked; a config
+#: with errors never reaches the render stage, so it is never published.
+UNREADABLE_URL = "https://hub.invalid/"
 
 
 def load_config(root: Path, problems: Problems) -> Config | None:
-    """The hub's config, or None when hub.yaml has errors (already reported).
+    """The hub's config, as far as hub.yaml can be read; None only when it is not a
+    mapping of settings at all. Errors are reported to `problems`.
 
-    A missing hub.yaml is a usage error, not a content error: the command was most
-    likely run from the wrong folder.
+    A setting with an error is left at its default and named in `broken`, so one typo
+    in hub.yaml hides no problem in the content: products, references and the whole
+    graph are still checked. A missing hub.yaml is a usage error, not a content error:
+    the command was most likely run from the wrong folder.
     """
     path = root / CONFIG_FILE
     if not path.is_file():
@@ -51,13 +63,12 @@ def load_config(root: Path, problems: Problems) -> Config | None:
         found = "nothing" if node is None else kind_of(node)
         problems.error(CONFIG_FILE, Pos(), f"expected a mapping of settings, found {found}")
         return None
-    before = len(problems.errors)
+    before = len(problems.items)
     values = Validator(CONFIG_FILE, problems, None).record(node, HUB, anchor=Pos())
-    if len(problems.errors) > before:
-        return None
-    base_url = values["base_url"]
+    broken = frozenset(d.field.split(".")[0] for d in problems.items[before:] if d.field)
+    base_url = values.get("base_url", UNREADABLE_URL)
     return Config(
-        title=values["title"],
+        title=values.get("title", ""),
         base_url=base_url if base_url.endswith("/") else base_url + "/",
         description=values.get("description", ""),
         language=values.get("language", "en"),
@@ -65,4 +76,5 @@ def load_config(root: Path, problems: Problems) -> Config | None:
         branch=values.get("branch", "main"),
         products=MappingProxyType(dict(values.get("products", {}))),
         feed_size=values.get("feed_size", 50),
+        broken=broken,
     )

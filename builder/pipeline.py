@@ -86,7 +86,10 @@ class Reader:
         today = build_date(self.environ)
         problems = Problems()
         config = load_config(self.root, problems)
-        products = frozenset(config.products) if config else None
+        # Product keys are unknown, not absent, when hub.yaml's products are broken.
+        products = (
+            frozenset(config.products) if config and "products" not in config.broken else None
+        )
         if changed is None or products != self.products:
             self.files.clear()  # product keys are checked while validating each file
             self.linked = None

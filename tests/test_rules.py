@@ -105,6 +105,50 @@ def test_hub_yaml_duplicate_key(hub):
     ]
 
 
+def test_hub_yaml_typo_hides_no_content_problem(hub):
+    """One unknown key in hub.yaml still leaves products, references and the graph
+    checked (SPEC §8): every problem of the content is in the same run."""
+    root = hub(
+        {
+            idea_path(): idea_with("product: desktop", "round: autumn", "updates:"),
+            idea_path("csv"): idea_with(
+                "updates: [{date: 2026-03-04, status: shipped, by: sam}]"
+            ).replace("Dark mode", "CSV"),
+        },
+        hub_yaml=HUB_OK + "products:\n  web: Web app\nfeed_sise: 20\n",
+    )
+    assert lines(root) == [
+        "content/ideas/csv.md:5:38: warning: updates[1].status: marked shipped, but no "
+        "changelog entry credits this idea (list 'csv' under a change's ideas)",
+        "content/ideas/dark-mode.md:5:10: error: product: unknown product 'desktop' "
+        "(products in hub.yaml: web)",
+        "content/ideas/dark-mode.md:6:8: error: round: unknown round 'autumn' "
+        "(no file content/rounds/autumn.md)",
+        "hub.yaml:5:1: error: feed_sise: unknown field 'feed_sise' in hub.yaml "
+        "(did you mean 'feed_size'?)",
+    ]
+
+
+def test_hub_yaml_broken_products_leave_product_references_unchecked(hub):
+    """A products setting that is not a mapping says nothing about which keys exist:
+    its own error is the one to fix, not one per idea."""
+    root = hub(
+        {idea_path(): idea_with("product: web")},
+        hub_yaml=HUB_OK + "products: [web, mobile]\n",
+    )
+    assert lines(root) == [
+        "hub.yaml:3:11: error: products: expected a mapping of keys to names, found a list"
+    ]
+
+
+def test_hub_yaml_errors_still_stop_the_build(hub, tmp_path):
+    from builder.build import build
+
+    root = hub({idea_path(): IDEA}, hub_yaml=HUB_OK + "feed_sise: 20\n")
+    result = build(root, environ={"SOURCE_DATE_EPOCH": "1795305600"})
+    assert not result.ok and not (root / "site").exists()
+
+
 # -- front matter -------------------------------------------------------------------
 
 
