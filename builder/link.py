@@ -220,7 +220,9 @@ def build_hub(
         for slug, item in by_slug.items()
         if slug not in published[folder]
     )
-    who = _namer({slug: item.values["name"] for slug, item in published["people"].items()})
+    private = _private(index.get("people", {}))
+    profiles = {h: item for h, item in published["people"].items() if h not in private}
+    who = _namer({slug: item.values["name"] for slug, item in profiles.items()}, private)
 
     releases = {
         slug: _release(item, published["ideas"], who)
@@ -229,7 +231,7 @@ def build_hub(
     credits = _credits(releases)
     ideas = _ideas(published["ideas"], credits, releases, published["changelog"], who, problems)
     rounds = _rounds(published["rounds"], ideas, credits, build_date, who)
-    people = _people(published["people"], ideas, rounds, releases, who)
+    people = _people(profiles, ideas, rounds, releases, who)
     return Hub(
         config=config,
         build_date=build_date,
@@ -242,6 +244,7 @@ def build_hub(
         products=_products(config, ideas, rounds, releases),
         figures=_figures(ideas, releases),
         unpublished=unpublished,
+        private=private,
     )
 
 
@@ -280,7 +283,7 @@ def patch_hub(hub: Hub, changed: Iterable[Item], ideas: Mapping[str, Item]) -> H
     that kept each file's `structure`: every derived field, list and figure stays,
     because nothing it is derived from changed. `ideas`: every idea's item by slug
     (a change's credits go through the duplicates the credited files name)."""
-    who = _namer({h: p.name for h, p in hub.people.items()})
+    who = _namer({h: p.name for h, p in hub.people.items()}, hub.private)
     maps: dict[str, dict] = {}  # copies of the maps with a changed record, by field
     unpublished = dict(hub.unpublished)
     for item in changed:
@@ -333,15 +336,35 @@ def keep_unchanged(old: Hub, new: Hub) -> Hub:
     )
 
 
-def _namer(names: Mapping[str, str]):
-    """`who(person)`: a mention with the display name of its profile, if published."""
+def _namer(names: Mapping[str, str], private: Mapping[str, Who]):
+    """`who(person)`: a mention with the display name of its profile, if published,
+    or the stand-in of a person who asked not to be named."""
 
     def who(person: Who) -> Who:
         if person.handle is None:
             return person
+        if person.handle in private:
+            return private[person.handle]
         return Who(person.handle, names.get(person.handle, person.handle))
 
     return who
+
+
+#: How the site names a person whose profile says `public: false`.
+PRIVATE_NAMES = {False: "a customer", True: "the team"}
+
+
+def _private(profiles: Mapping[str, Item]) -> Mapping[str, Who]:
+    """Stand-ins for the profiles that say `public: false`, drafts included: a draft
+    that is not published must not leave its person's handle on the site either.
+    Numbered in handle order, so the same content gives the same numbers."""
+    hidden = sorted(h for h, item in profiles.items() if item.values.get("public") is False)
+    return MappingProxyType(
+        {
+            handle: Who(None, PRIVATE_NAMES[bool(profiles[handle].values.get("team"))], n)
+            for n, handle in enumerate(hidden, start=1)
+        }
+    )
 
 
 def _display_name(item: Item) -> str:

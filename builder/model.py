@@ -9,7 +9,7 @@ to a draft as plain text simply by asking `hub.published(...)`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -33,15 +33,20 @@ class Stamp:
 @dataclass(frozen=True)
 class Who:
     """A person as named in content: a handle, or a bare name for someone without one.
-    `name` is the display name (a profile's name, else the handle)."""
+    `name` is the display name (a profile's name, else the handle). A person whose
+    profile says `public: false` has no handle here at all, only a generic name and
+    `private`, an opaque number that keeps two such people apart in counts."""
 
     handle: str | None
     name: str
+    private: int = 0
 
     @property
     def key(self) -> str:
         """Identity for de-duplication: two mentions of one handle are one person."""
-        return self.handle if self.handle is not None else f"name:{self.name}"
+        if self.handle is not None:
+            return self.handle
+        return f"private:{self.private}" if self.private else f"name:{self.name}"
 
 
 @dataclass(frozen=True, order=True)
@@ -236,6 +241,9 @@ class Hub:
     #: Titles of items that exist but are not published (drafts in a build without
     #: --drafts), keyed by (folder, slug): shown as text where something refers to them.
     unpublished: Mapping[tuple[str, str], str]
+    #: How each person whose profile says `public: false` is named instead (SPEC §8):
+    #: the site shows them as "a customer" or "the team", never by handle.
+    private: Mapping[str, Who] = field(default_factory=lambda: MappingProxyType({}))
 
     def published(self, folder: str, slug: str) -> bool:
         return slug in getattr(self, RECORDS[folder])
