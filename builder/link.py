@@ -489,6 +489,7 @@ def _own_idea(item: Item, who) -> dict:
             for n, u in valid(values.get("updates"))
             if "date" in u and "status" in u
         ),
+        source=values.get("source"),
         **_common(item),
     )
 

@@ -87,6 +87,8 @@ class Idea:
     round: str | None
     duplicate_of: str | None
     updates: tuple[Update, ...]
+    #: Where the idea first came in (the issue `cohub intake` read it from).
+    source: str | None
     body: str
     body_line: int
     draft: bool

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from itertools import chain
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from markupsafe import Markup
 
@@ -203,6 +203,7 @@ class Renderer:
             round_link=self._round_link,
             change=hub.change,
             edit_url=self._edit_url,
+            want_url=self._want_url,
             cached=self.cached,
             cached_rows=self.cached_rows,
         )
@@ -342,6 +343,22 @@ class Renderer:
             return None
         path = f"{self.git_prefix}/{source}" if self.git_prefix else source
         return f"{config.repository}/edit/{quote(config.branch)}/{quote(path)}"
+
+    def _want_url(self, idea: Idea) -> str | None:
+        """The "I want this too" issue form, prefilled with the idea (GitHub fills a
+        form's fields from query parameters named by their ids); `cohub intake`
+        reads what comes back."""
+        if not self.hub.config.repository:
+            return None
+        query = urlencode(
+            {
+                "template": "me-too.yml",
+                "idea": idea.slug,
+                "title": f"I want this too: {idea.title}",
+            },
+            quote_via=quote,
+        )
+        return f"{self.hub.config.repository}/issues/new?{query}"
 
     def _suggest_url(self) -> str | None:
         if self.hub.config.repository:

@@ -411,6 +411,12 @@ def test_repository_enables_suggest_and_edit_links(hub):
     links = hrefs(tree, "//a")
     assert "https://github.com/acme/hub/issues/new?template=idea.yml" in links
     assert "https://github.com/acme/hub/edit/live/content/ideas/dark-mode.md" in links
+    # "I want this too" opens the form `cohub intake` reads, prefilled by field id.
+    want = tree.xpath("//a[normalize-space()='I want this too']/@href")
+    assert want == [
+        "https://github.com/acme/hub/issues/new?template=me-too.yml&idea=dark-mode"
+        "&title=I%20want%20this%20too%3A%20Dark%20mode"
+    ]
     # Without a repository: no edit links, and "Suggest an idea" is left out when no
     # page explains how to contribute.
     plain = page(do_build(hub(HUB)), "/ideas/dark-mode/")
@@ -511,3 +517,13 @@ def test_a_long_roadmap_column_links_to_the_rest(hub):
     assert text(column.xpath(".//span[@class='count']")[0]) == "15"
     more = column.xpath(".//p[@class='more']/a")[0]
     assert (more.get("href"), text(more)) == ("/ideas/status/planned/", "3 more planned")
+
+
+def test_an_idea_links_the_issue_it_came_in_as(hub):
+    files = dict(HUB)
+    files["content/ideas/dark-mode.md"] = files["content/ideas/dark-mode.md"].replace(
+        "product: web", "product: web\n        source: https://github.com/acme/hub/issues/12"
+    )
+    tree = page(do_build(hub(files)), "/ideas/dark-mode/")
+    links = tree.xpath("//a[@href='https://github.com/acme/hub/issues/12']")
+    assert [a.get("rel") for a in links] == ["nofollow ugc noopener"]
