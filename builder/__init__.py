@@ -4,4 +4,6 @@ The build is a pipeline of modules, each a stage: config → content (load) → 
 → link (model) → render → output. `pipeline.read_hub` runs the stages up to the model.
 """
 
-__version__ = "0.1.0"
+#: Semantic versioning; CHANGELOG.md says what each version changed. A hub pins it
+#: in requirements.txt (`cohub init` writes the pin).
+__version__ = "0.2.0"

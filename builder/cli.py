@@ -12,6 +12,7 @@ import sys
 import traceback
 from pathlib import Path
 
+from . import __version__
 from .build import build
 from .check import run_check
 from .clock import build_date
@@ -35,6 +36,7 @@ def parser() -> argparse.ArgumentParser:
         prog="cohub",
         description="Build a co-creation hub: ideas, answers, feedback rounds and changelogs.",
     )
+    main.add_argument("--version", action="version", version=f"cohub {__version__}")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser(

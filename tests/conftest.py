@@ -86,3 +86,19 @@ def example_site(tmp_path_factory) -> Path:
     result = build(ROOT, out, environ={"SOURCE_DATE_EPOCH": EPOCH})
     assert result.ok, [d.text() for d in result.problems.errors]
     return out
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    """cohub's wheel, built once per session from this checkout as pip builds it."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (found,) = out.glob("cohub-*.whl")
+    return found
