@@ -4,10 +4,14 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site test check lint format bench bench-serve clean
+.PHONY: site serve test check lint format bench bench-serve clean
 
 site: $(VENV)/.installed
 	$(BIN)/cohub build
+
+# The example hub at http://127.0.0.1:8000/, rebuilt and reloaded on every edit.
+serve: $(VENV)/.installed
+	$(BIN)/cohub serve
 
 check: $(VENV)/.installed
 	$(BIN)/cohub check
