@@ -18,6 +18,8 @@ from .check import run_check
 from .clock import build_date
 from .config import CONFIG_FILE
 from .errors import UsageError
+from .init_hub import add_parser as add_init_parser
+from .init_hub import run as run_init
 from .render import plural
 from .scaffold import KINDS, scaffold
 from .serve import serve
@@ -64,6 +66,8 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("kind", choices=tuple(KINDS))
     new.add_argument("title", help="the title (for a person: their name)")
     new.add_argument("--author", help="the handle of who raised the idea (required for an idea)")
+
+    add_init_parser(commands)
     return main
 
 
@@ -88,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.command == "init":  # no --root: its folder is its argument
+        return run_init(args)
     root: Path = args.root
     if not root.is_dir():
         raise UsageError(f"--root {root}: no such folder")
