@@ -21,7 +21,7 @@ from .errors import UsageError
 from .init_hub import add_parser as add_init_parser
 from .init_hub import run as run_init
 from .render import plural
-from .scaffold import KINDS, scaffold
+from .scaffold import NEW_KINDS, run_new
 from .serve import serve
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 70
@@ -62,10 +62,20 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--drafts", action="store_true", help="include drafts")
 
-    new = commands.add_parser("new", parents=[common], help="scaffold a content file")
-    new.add_argument("kind", choices=tuple(KINDS))
-    new.add_argument("title", help="the title (for a person: their name)")
+    new = commands.add_parser(
+        "new", parents=[common], help="scaffold a content file, or answer an idea (new update)"
+    )
+    new.add_argument("kind", choices=NEW_KINDS)
+    new.add_argument(
+        "title", help="the title (for a person: their name; for an update: the idea's slug)"
+    )
     new.add_argument("--author", help="the handle of who raised the idea (required for an idea)")
+    new.add_argument("--status", help="update: the idea's status from now on")
+    new.add_argument("--by", help="update: the handle of who answers")
+    new.add_argument(
+        "--note", help="update: the answer, in Markdown (--note=TEXT if it starts with -)"
+    )
+    new.add_argument("--date", help="update: its date (default: the build date)")
 
     add_init_parser(commands)
     return main
@@ -112,9 +122,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(
                 f"no {CONFIG_FILE} in {root}: run cohub new from a hub's root or pass --root"
             )
-        path = scaffold(root, args.kind, args.title, build_date(), author=args.author)
-        print(path.relative_to(root).as_posix())
-        return EXIT_OK
+        return run_new(root, args, build_date())
     raise UsageError(f"unknown command {args.command}")
 
 
