@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .errors import as_json
+from .forms import form_problems
 from .pipeline import read_hub
 
 
@@ -24,6 +25,9 @@ def run_check(
     warnings with `strict`)."""
     out, err = out or sys.stdout, err or sys.stderr
     reading = read_hub(root, drafts=True, environ=environ)
+    config = reading.config
+    if config is not None and "products" not in config.broken:
+        form_problems(root, config.products, reading.problems)
     diagnostics = reading.problems.sorted()
     if format == "json":
         print(as_json(diagnostics), file=out)

@@ -20,6 +20,7 @@ from .config import CONFIG_FILE
 from .errors import UsageError
 from .init_hub import add_parser as add_init_parser
 from .init_hub import run as run_init
+from .intake import intake
 from .render import plural
 from .scaffold import NEW_KINDS, run_new
 from .serve import serve
@@ -77,6 +78,11 @@ def parser() -> argparse.ArgumentParser:
     )
     new.add_argument("--date", help="update: its date (default: the build date)")
 
+    intake = commands.add_parser(
+        "intake", parents=[common], help="an accepted GitHub issue-form submission → a change"
+    )
+    intake.add_argument("event", type=Path, metavar="EVENT.json", help="the issues event payload")
+
     add_init_parser(commands)
     return main
 
@@ -123,6 +129,12 @@ def run(args: argparse.Namespace) -> int:
                 f"no {CONFIG_FILE} in {root}: run cohub new from a hub's root or pass --root"
             )
         return run_new(root, args, build_date())
+    if args.command == "intake":
+        if not (root / CONFIG_FILE).is_file():
+            raise UsageError(
+                f"no {CONFIG_FILE} in {root}: run cohub intake from a hub's root or pass --root"
+            )
+        return intake(root, args.event)
     raise UsageError(f"unknown command {args.command}")
 
 
