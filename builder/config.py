@@ -9,6 +9,7 @@ from types import MappingProxyType
 
 from .content import FrontMatterError, read_text
 from .errors import Pos, Problems, UsageError
+from .files import HubFiles, Refusal, read_regular
 from .schema import HUB
 from .validate import Validator
 from .yamltree import Mapping, YamlError, kind_of, parse
@@ -50,12 +51,16 @@ def load_config(root: Path, problems: Problems) -> Config | None:
     the command was most likely run from the wrong folder.
     """
     path = root / CONFIG_FILE
-    if not path.is_file():
+    entry = HubFiles(root).vet(path)  # a link out of the hub or a FIFO is not read
+    if isinstance(entry, Refusal):
+        entry.report(problems)
+        return None
+    if entry is None or entry.is_dir:
         raise UsageError(
             f"no {CONFIG_FILE} in {root}: run cohub from a hub's root folder or pass --root DIR"
         )
     try:
-        node = parse(read_text(path.read_bytes()))
+        node = parse(read_text(read_regular(path)))
     except (YamlError, FrontMatterError) as exc:
         problems.error(CONFIG_FILE, exc.pos, exc.message, hint=exc.hint)
         return None

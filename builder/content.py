@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import yamltree
 from .errors import Pos, Problems
+from .files import HubFiles, Refusal, read_regular
 from .schema import CONTENT_TYPES
 from .slugs import SLUG_RULE, is_slug, slugify
 
@@ -37,31 +38,32 @@ class FrontMatterError(Exception):
 def content_files(root: Path, problems: Problems) -> list[tuple[Path, str, str]]:
     """(path, path from the hub root, folder) of every `content/<type>/*.md` file,
     sorted so output order never depends on the file system; what is not content
-    gets a warning. Listing is cheap, so a preview lists on every change
+    gets a warning, what cohub may not read (a link out of the hub, a FIFO) an error
+    (`files`). Listing is cheap, so a preview lists on every change
     and reads only the files that changed."""
-    content = root / "content"
-    if not content.is_dir():
+    hub = HubFiles(root)
+    content = hub.vet(root / "content")
+    if isinstance(content, Refusal):
+        content.report(problems)
+        return []
+    if content is None or not content.is_dir:
         return []
     found: list[tuple[Path, str, str]] = []
-    for entry in sorted(content.iterdir()):
-        rel = entry.relative_to(root).as_posix()
-        if entry.name.startswith("."):
-            continue
-        if not entry.is_dir() or entry.name not in CONTENT_TYPES:
+    for entry in hub.listdir(content.path, problems):
+        if not entry.is_dir or entry.name not in CONTENT_TYPES:
             problems.warning(
-                rel,
+                entry.rel,
                 Pos(),
                 "not read: content/ holds only the folders " + ", ".join(CONTENT_TYPES),
             )
             continue
-        for path in sorted(entry.iterdir()):
-            file_rel = path.relative_to(root).as_posix()
-            if path.name.startswith("."):
+        for file in hub.listdir(entry.path, problems):
+            if file.is_dir or file.path.suffix != ".md":
+                problems.warning(
+                    file.rel, Pos(), f"not read: only .md files in {entry.rel}/ are content"
+                )
                 continue
-            if path.is_dir() or path.suffix != ".md":
-                problems.warning(file_rel, Pos(), f"not read: only .md files in {rel}/ are content")
-                continue
-            found.append((path, file_rel, entry.name))
+            found.append((file.path, file.rel, entry.name))
     return found
 
 
@@ -76,7 +78,7 @@ def load_file(path: Path, rel: str, folder: str, problems: Problems) -> Source:
             hint=f"rename it to {suggestion}.md" if suggestion else "",
         )
     try:
-        text = read_text(path.read_bytes())
+        text = read_text(read_regular(path))
         front_text, body, body_line = split_front_matter(text)
         front = parse_front_matter(front_text, CONTENT_TYPES[folder].noun)
     except FrontMatterError as exc:

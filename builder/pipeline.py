@@ -16,6 +16,7 @@ from .clock import build_date
 from .config import Config, load_config
 from .content import content_files, load_file
 from .errors import Diagnostic, Pos, Problems
+from .files import check_tree
 from .link import build_hub, check_references, keep_unchanged, patch_hub, structure
 from .model import Hub
 from .urls import collisions, plan
@@ -156,6 +157,8 @@ class Reader:
         last, self.linked = self.linked, None
         listing = Problems()
         listed = content_files(self.root, listing)
+        # The theme is read only when rendering, but vetted here: check must fail on it.
+        check_tree(self.root, "templates", listing)
         problems.extend(listing.items)
         self.files = {rel: self.files[rel] for _, rel, _ in listed if rel in self.files}
         for path, rel, folder in listed:

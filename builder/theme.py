@@ -13,6 +13,8 @@ from pathlib import Path
 
 import jinja2
 
+from .errors import Problems
+from .files import HubTemplates, check_tree, read_regular
 from .markdown import pygments_css
 
 
@@ -30,7 +32,7 @@ def environment(hub_root: Path) -> jinja2.Environment:
     default = jinja2.FileSystemLoader(default_theme())
     loaders: list[jinja2.BaseLoader] = []
     if (hub_root / "templates").is_dir():
-        loaders.append(jinja2.FileSystemLoader(hub_root / "templates"))
+        loaders.append(HubTemplates(hub_root))  # only what `files` lets a hub hold
     loaders += [jinja2.PrefixLoader({"!default": default}, delimiter="/"), default]
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
@@ -46,13 +48,19 @@ def environment(hub_root: Path) -> jinja2.Environment:
 
 
 def static_files(hub_root: Path) -> dict[str, Path]:
-    """Static assets by name: the hub's `templates/static/` over the theme's."""
-    files: dict[str, Path] = {}
-    for folder in (default_theme() / "static", hub_root / "templates" / "static"):
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    files[path.relative_to(folder).as_posix()] = path
+    """Static assets by name: the hub's `templates/static/` over the theme's.
+
+    The theme's are cohub's own; of the hub's, only what `files` lets a hub hold
+    (a link out of the hub is not read; `read_hub` reports it)."""
+    folder = default_theme() / "static"
+    files = {
+        path.relative_to(folder).as_posix(): path
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.name.startswith(".")
+    }
+    own = hub_root / "templates" / "static"
+    for entry in check_tree(hub_root, "templates/static", Problems()):
+        files[entry.path.relative_to(own).as_posix()] = entry.path
     return files
 
 
@@ -69,7 +77,7 @@ def assets(hub_root: Path) -> list[Asset]:
     found = static_files(hub_root)
     out = []
     for name, path in found.items():
-        data = path.read_bytes()
+        data = read_regular(path)
         if name == "style.css":
             data += b"\n/* Code highlighting (Pygments) */\n" + pygments_css().encode()
             digest = hashlib.sha256(data).hexdigest()[:10]
