@@ -3,11 +3,13 @@ a folder where nothing is in the way (SPEC §6)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from importlib import metadata
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import EPOCH
 
 from builder import cli
@@ -212,10 +214,66 @@ def test_creates_missing_folders(tmp_path):
 
 
 def test_the_example_idea_form_lists_the_products_of_hub_yaml(tmp_path):
-    import yaml
-
     root = tmp_path / "hub"
     assert cohub("init", root) == 0
     form = yaml.safe_load((root / ".github/ISSUE_TEMPLATE/idea.yml").read_text())
     (dropdown,) = [item for item in form["body"] if item.get("id") == "product"]
     assert dropdown["attributes"]["options"] == list(config(root).products.values())
+
+
+def issue_event(root: Path, form_name: str, values: dict[str, str], **issue) -> Path:
+    """The `issues` event GitHub sends when `accepted` is added to an issue made with
+    the hub's own form: the body is each field's `### Label` and value."""
+    form = yaml.safe_load((root / ".github/ISSUE_TEMPLATE" / form_name).read_text())
+    body = "\n\n".join(
+        f"### {item['attributes']['label']}\n\n{values.get(item['id']) or '_No response_'}"
+        for item in form["body"]
+        if item["type"] != "markdown"
+    )
+    payload = {
+        "action": "labeled",
+        "label": {"name": "accepted"},
+        "issue": {
+            "html_url": f"https://github.com/acme/hub/issues/{issue['number']}",
+            "created_at": "2026-11-20T10:00:00Z",
+            "body": body,
+            "labels": [{"name": name} for name in (*form["labels"], "accepted")],
+            **issue,
+        },
+        "repository": {"full_name": "acme/hub", "html_url": "https://github.com/acme/hub"},
+    }
+    path = root.parent / f"event-{issue['number']}.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    return path
+
+
+def test_its_forms_feed_cohub_intake(tmp_path, capsys):
+    """The forms `cohub init` writes are the ones `cohub intake` reads: an accepted
+    idea and an "I want this too" become content that passes check --strict."""
+    root = tmp_path / "hub"
+    assert cohub("init", root, "--repository", "https://github.com/acme/hub") == 0
+    idea = issue_event(
+        root,
+        "idea.yml",
+        {"idea": "Please add a dark mode.", "product": "Mobile app", "tags": "reports"},
+        number=12,
+        title="Dark mode",
+        user={"login": "Night-Owl"},
+    )
+    me_too = issue_event(
+        root,
+        "me-too.yml",
+        {"idea": "export-to-spreadsheet"},
+        number=13,
+        title="I want this too: Export reports to a spreadsheet",
+        user={"login": "sam-b"},
+    )
+    capsys.readouterr()
+    assert cohub("intake", "--root", root, idea) == 0
+    assert capsys.readouterr().out == "content/ideas/dark-mode.md\n"
+    assert cohub("intake", "--root", root, me_too) == 0
+    assert capsys.readouterr().out == "content/ideas/export-to-spreadsheet.md\n"
+    text = (root / "content/ideas/dark-mode.md").read_text(encoding="utf-8")
+    assert "product: mobile\n" in text and "tags: [reports]" in text.replace('"', "")
+    assert "  - sam-b\n" in (root / "content/ideas/export-to-spreadsheet.md").read_text()
+    assert cohub("check", "--root", root, "--strict") == 0
