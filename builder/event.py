@@ -72,11 +72,12 @@ def read_event(path: Path) -> Issue:
     action = get("action", str)
     if action != "labeled":
         raise IntakeError(
-            f"ignored: {path} is an issues event with action '{action}', not 'labeled'; {wanted}"
+            f"ignored: {path} is an issues event with action '{shown(action)}', not 'labeled'; "
+            + wanted
         )
     label = get("label.name", str)
     if label.casefold() != ACCEPTED:  # GitHub's label names ignore case
-        raise IntakeError(f"ignored: the label added is '{label}', not '{ACCEPTED}'")
+        raise IntakeError(f"ignored: the label added is '{shown(label)}', not '{ACCEPTED}'")
     number = get("issue.number", int)
     if number < 1:
         raise IntakeError(f"{path}: issue.number must be at least 1, found {number}")
@@ -130,8 +131,10 @@ class _Getter:
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             expected = {str: "text", int: "a whole number", list: "a list"}[kind]
             found = _json_kind(value)
-            if isinstance(value, str | int | float) and not isinstance(value, bool):
-                found += f" ({shown(str(value))})"
+            if isinstance(value, str):
+                found += f" ('{shown(value)}')"
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                found += f" ({value})"
             raise IntakeError(f"{self.path}: {name} must be {expected}, found {found}")
         return value
 
@@ -186,8 +189,8 @@ def _unsafe(text: str) -> bool:
 
 def shown(text: str, limit: int = 60) -> str:
     """Issue text inside a message: one line, no controls, bounded."""
-    shown = one_line(text)[0]
-    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+    line = one_line(text)[0]
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def handle_for(login: str) -> str:

@@ -103,6 +103,8 @@ class Forms:
     default: bool = False
     #: The folders looked in, for messages.
     looked_in: tuple[Path, ...] = ()
+    #: Form files that are not YAML cohub can read: (path, why).
+    unreadable: tuple[tuple[Path, str], ...] = ()
 
 
 def git_top(root: Path) -> Path | None:
@@ -126,14 +128,15 @@ def find_forms(root: Path) -> Forms:
     fields: a textarea `idea` is the idea form, any other `idea` field the "I want
     this too" form (its slug)."""
     folders = form_folders(root)
+    unreadable: list[tuple[Path, str]] = []
     for folder in folders:
-        forms = _read_folder(folder)
+        forms = _read_folder(folder, unreadable)
         idea = _pick([f for f in forms if _role(f) == "idea"], "idea")
         me_too = _pick([f for f in forms if _role(f) == "me-too"], "me-too")
         if idea or me_too:
             return Forms(idea, me_too, looked_in=tuple(folders))
     defaults = [parse_form(Path(name), text) for name, text in DEFAULT_FORMS.items()]
-    return Forms(defaults[0], defaults[1], default=True, looked_in=tuple(folders))
+    return Forms(defaults[0], defaults[1], True, tuple(folders), tuple(unreadable))
 
 
 def _pick(candidates: list[Form], role: str) -> Form | None:
@@ -150,7 +153,7 @@ def _role(form: Form) -> str | None:
     return "idea" if field.type == "textarea" else "me-too"
 
 
-def _read_folder(folder: Path) -> list[Form]:
+def _read_folder(folder: Path, unreadable: list[tuple[Path, str]]) -> list[Form]:
     if not folder.is_dir():
         return []
     forms = []
@@ -159,8 +162,11 @@ def _read_folder(folder: Path) -> list[Form]:
             continue
         try:
             forms.append(parse_form(path, read_text(path.read_bytes())))
-        except (OSError, FrontMatterError, yamltree.YamlError, ValueError):
-            continue  # not a form cohub can read; GitHub reports broken forms itself
+        except (FrontMatterError, yamltree.YamlError) as exc:
+            line = f" (line {exc.pos.line})" if exc.pos.line > 1 else ""
+            unreadable.append((path, exc.message + line))
+        except (OSError, ValueError):
+            continue  # not an issue form
     return forms
 
 

@@ -119,17 +119,20 @@ def identify(issue: Issue, forms: Forms, root: Path) -> tuple[str, Form, dict[st
             )
     if forms.default:
         folders = " or ".join(_rel(f, root) for f in forms.looked_in)
+        broken = "".join(f"; {_rel(path, root)}: {why}" for path, why in forms.unreadable)
         raise IntakeError(
             f"issue #{issue.number} was not made with a form cohub knows: there are no "
-            f"forms in {folders}, and its body has neither the headings of cohub's idea "
-            f"form ({forms.idea.headings}) nor those of its me-too form ({forms.me_too.headings})"
+            f"forms cohub can read in {folders}, and its body has neither the headings of "
+            f"cohub's idea form ({forms.idea.headings}) nor those of its me-too form "
+            f"({forms.me_too.headings}){broken}"
         )
-    known = " nor ".join(f"those of {name[r]} ({f.headings})" for r, f in roles)
-    raise IntakeError(
-        f"issue #{issue.number} was not made with the hub's forms: its body has neither {known}"
-        if len(roles) > 1
-        else f"issue #{issue.number} was not made with the hub's forms: its body lacks {known}"
+    headings = [f"the headings of {name[r]} ({f.headings})" for r, f in roles]
+    lacks = (
+        f"has neither {headings[0]} nor {headings[1].replace('the headings', 'those', 1)}"
+        if len(headings) > 1
+        else f"lacks {headings[0]}"
     )
+    raise IntakeError(f"issue #{issue.number} was not made with the hub's forms: its body {lacks}")
 
 
 def _labelled(issue: Issue, form: Form) -> list[str]:
@@ -261,7 +264,7 @@ def _free_slug(
     root: Path, title: str, number: int, ideas: dict[str, Item], reading: Reading
 ) -> tuple[str, str]:
     """A slug no idea, file or alias has: the title's, else `idea-NUMBER`, with -2,
-    -3, … on a clash; and the slug that clashed, if one did."""
+    -3, … on a clash; and the idea whose slug it clashed with, if one did."""
     taken = set(ideas) | _RESERVED_SLUGS
     folder = root / "content" / "ideas"
     if folder.is_dir():
@@ -275,7 +278,7 @@ def _free_slug(
     while slug in taken:
         n += 1
         slug = f"{base}-{n}"
-    return slug, (base if slug != base else "")
+    return slug, (base if slug != base and base in ideas else "")
 
 
 def _idea_text(front: dict, body: str) -> str:

@@ -261,8 +261,12 @@ def test_a_long_title_gives_a_slug_cut_at_a_hyphen(make_hub, run):
 
 def test_a_slug_the_site_keeps_is_not_used(make_hub, run):
     root = make_hub(HUB)
-    code, out, _ = run(root, event("idea", title="Page"))
+    code, out, err = run(root, event("idea", title="Page"))
     assert (code, out) == (0, "content/ideas/page-2.md\n")
+    assert err == (
+        "cohub: took in issue #12 as content/ideas/page-2.md (by kwame-mensah; product mobile; "
+        "tags design, Accessibility; not in the hub, left out: tag 'night owls')\n"
+    )
 
 
 def test_an_issue_labelled_twice_is_taken_in_once(make_hub, run):
@@ -310,6 +314,25 @@ def test_logins_become_handles(make_hub, run):
     assert front_and_body(root / "content/ideas/dark-mode-for-the-mobile-app.md")[0]["author"] == (
         "renovate-bot"
     )
+
+
+def test_the_label_is_accepted_in_any_case(make_hub, run):
+    root = make_hub(HUB)
+    payload = {**event("idea"), "label": {"name": "Accepted"}}
+    assert run(root, payload)[:2] == (0, "content/ideas/dark-mode-for-the-mobile-app.md\n")
+
+
+def test_warnings_about_the_written_file_are_shown(make_hub, run):
+    root = make_hub({**HUB, "content/people/kwame-mensah.md": "---\nname: Kwame Mensah\n---\n"})
+    code, out, err = run(root, event("idea", user={"login": "Kwame-Mensa", "id": 3}))
+    assert (code, out) == (0, "content/ideas/dark-mode-for-the-mobile-app.md\n")
+    assert err.splitlines() == [
+        "content/ideas/dark-mode-for-the-mobile-app.md:4:9: warning: author: 'kwame-mensa' "
+        "has no profile in content/people/ (did you mean 'kwame-mensah'?)",
+        "cohub: took in issue #12 as content/ideas/dark-mode-for-the-mobile-app.md "
+        "(by kwame-mensa; product mobile; tags design, Accessibility; "
+        "not in the hub, left out: tag 'night owls')",
+    ]
 
 
 def test_control_characters_and_lone_surrogates_are_removed(make_hub, run):
@@ -503,10 +526,17 @@ def test_without_forms_the_default_headings_are_read(make_hub, run):
     )
     unlabelled = event("idea", body="Just words.", labels=[])
     assert run(root, unlabelled)[2] == (
-        "cohub: issue #12 was not made with a form cohub knows: there are no forms in "
-        ".github/ISSUE_TEMPLATE, and its body has neither the headings of cohub's idea form "
-        "('### Your idea', '### Product', '### Tags') nor those of its me-too form "
+        "cohub: issue #12 was not made with a form cohub knows: there are no forms cohub can "
+        "read in .github/ISSUE_TEMPLATE, and its body has neither the headings of cohub's idea "
+        "form ('### Your idea', '### Product', '### Tags') nor those of its me-too form "
         "('### Idea', '### Why you need it')\n"
+    )
+    # A form that is not YAML is named, rather than passed over in silence.
+    (root / ".github/ISSUE_TEMPLATE").mkdir(parents=True)
+    (root / ".github/ISSUE_TEMPLATE/idea.yml").write_text("name: Idea\nname: Idea\nbody: []\n")
+    assert run(root, unlabelled)[2].endswith(
+        "('### Idea', '### Why you need it'); .github/ISSUE_TEMPLATE/idea.yml: "
+        "duplicate key 'name' (first at line 1) (line 2)\n"
     )
 
 
@@ -524,12 +554,22 @@ def test_the_default_forms_are_those_cohub_init_writes():
         assert default.labels == written.labels
 
 
-def test_forms_at_the_top_of_the_repository_serve_a_hub_in_a_subfolder(tmp_path, run):
+def test_forms_at_the_top_of_the_repository_serve_a_hub_in_a_subfolder(tmp_path, run, capsys):
     (tmp_path / "repo" / ".git").mkdir(parents=True)
-    shutil.copytree(EVENTS / "forms", tmp_path / "repo" / ".github" / "ISSUE_TEMPLATE")
+    forms_folder = tmp_path / "repo" / ".github" / "ISSUE_TEMPLATE"
+    shutil.copytree(EVENTS / "forms", forms_folder)
     (tmp_path / "repo" / "hub").mkdir()
     root = write_hub(tmp_path / "repo" / "hub", HUB)
     assert run(root, "idea")[:2] == (0, "content/ideas/dark-mode-for-the-mobile-app.md\n")
+    # check names the form from the hub root, as every diagnostic does.
+    idea_form = forms_folder / "idea.yml"
+    idea_form.write_text(idea_form.read_text().replace("        - Mobile app\n", ""))
+    assert cli.main(["check", "--root", str(root)]) == 0
+    assert capsys.readouterr().out == (
+        "../.github/ISSUE_TEMPLATE/idea.yml:23:9: warning: body[3].attributes.options: the "
+        "product options differ from hub.yaml's products: missing 'Mobile app' (list the "
+        "display name of each product in hub.yaml)\n"
+    )
 
 
 def test_an_edited_body_that_follows_no_form_is_refused(make_hub, run):
@@ -549,8 +589,8 @@ def test_an_edited_body_that_follows_no_form_is_refused(make_hub, run):
     )
     plain = event("idea", body="I would like dark mode.", labels=[])
     assert run(root, plain)[2] == (
-        "cohub: issue #12 was not made with the hub's forms: its body has neither those of "
-        ".github/ISSUE_TEMPLATE/idea.yml ('### Your idea', '### Product', '### Tags') nor "
+        "cohub: issue #12 was not made with the hub's forms: its body has neither the headings "
+        "of .github/ISSUE_TEMPLATE/idea.yml ('### Your idea', '### Product', '### Tags') nor "
         "those of .github/ISSUE_TEMPLATE/me-too.yml ('### Idea', '### Why does it matter to you?')\n"
     )
 
@@ -629,7 +669,10 @@ def _without(name: str, *path: str) -> dict:
         ),
         (_without("idea", "label"), "EVENT: the event has no label.name"),
         (_without("idea", "issue", "user"), "EVENT: the event has no issue.user.login"),
-        (event("idea", number="12"), "EVENT: issue.number must be a whole number, found text (12)"),
+        (
+            event("idea", number="12"),
+            "EVENT: issue.number must be a whole number, found text ('12')",
+        ),
         (
             event("idea", number=True),
             "EVENT: issue.number must be a whole number, found true/false",
@@ -650,7 +693,7 @@ def _without(name: str, *path: str) -> dict:
         ),
         (
             event("idea", body=None, labels=[]),
-            "issue #12 was not made with the hub's forms: its body has neither those of .github/ISSUE_TEMPLATE/idea.yml ('### Your idea', '### Product', '### Tags') nor those of .github/ISSUE_TEMPLATE/me-too.yml ('### Idea', '### Why does it matter to you?')",
+            "issue #12 was not made with the hub's forms: its body has neither the headings of .github/ISSUE_TEMPLATE/idea.yml ('### Your idea', '### Product', '### Tags') nor those of .github/ISSUE_TEMPLATE/me-too.yml ('### Idea', '### Why does it matter to you?')",
         ),
         (event("idea", title="[Idea] "), "issue #12 has no title to give the idea"),
         ("[" * 100000 + "]" * 100000, "EVENT is not JSON cohub can read: it is nested too deeply"),
