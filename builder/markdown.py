@@ -11,7 +11,10 @@ heading and footnote ids unique.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
+from html.parser import HTMLParser
+from itertools import accumulate
 from urllib.parse import urljoin, urlsplit
 
 import nh3
@@ -42,8 +45,8 @@ ATTRIBUTES = {
     "img": {"src", "alt", "width", "height", "loading"},
     "input": {"type", "checked", "disabled"},
     "ol": {"start", "reversed"},
-    "td": {"colspan", "rowspan", "align", "style"},
-    "th": {"colspan", "rowspan", "align", "scope", "style"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
     "li": {"value"},
 }
 CLASSES = {
@@ -58,10 +61,24 @@ CLASSES = {
     "section": {"footnotes"},
     "ol": {"footnotes-list"},
 }
+#: The alignments of table cells, the one use of `style` and `align` in content:
+#: markdown-it writes `style="text-align:right"` for `| --: |`. Any other property or
+#: value (`expression(…)`, `url(…)`, `position:fixed`) is dropped with the attribute,
+#: so content cannot restyle, overlay or load anything through CSS.
+ALIGNMENTS = ("left", "right", "center", "justify")
+_ALIGN_VALUES = {
+    "style": {
+        f"text-align:{space}{a}{end}"
+        for a in ALIGNMENTS
+        for space in ("", " ")
+        for end in ("", ";")
+    },
+    "align": set(ALIGNMENTS),
+}
+ATTRIBUTE_VALUES = {"td": _ALIGN_VALUES, "th": _ALIGN_VALUES}
 SCHEMES = {"http", "https", "mailto"}
 UGC_REL = "nofollow ugc noopener"
 
-_LINK_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)"')
 _A_TAG = re.compile(r'<a((?:\s[\w:-]+="[^"]*")*)\s*>')
 _HREF = re.compile(r'\shref="([^"]*)"')
 
@@ -90,12 +107,12 @@ class Markdown:
             html,
             tags=TAGS,
             attributes=ATTRIBUTES,
+            tag_attribute_values=ATTRIBUTE_VALUES,
             allowed_classes=CLASSES,
             url_schemes=SCHEMES,
             link_rel=None,
             strip_comments=True,
             clean_content_tags={"script", "style"},
-            filter_style_properties={"text-align"},
         )
         # ammonia leaves `class=""` where it removed every class; drop the husk.
         clean = clean.replace(' class=""', "")
@@ -119,17 +136,89 @@ def absolute_links(html: str, page_url: str) -> str:
     parts = urlsplit(page_url)
     origin = f"{parts.scheme}://{parts.netloc}"
 
-    def absolute(match: re.Match) -> str:
-        url = match.group(2)
+    def absolute(url: str) -> str:
         if url.startswith("/") and not url.startswith("//"):
-            joined = origin + url  # the common case, without urljoin's cost
-        elif url.startswith(("https://", "http://", "mailto:")):
-            joined = url
-        else:
-            joined = urljoin(page_url, url)
-        return f'{match.group(1)}{joined}"'
+            return origin + url  # the common case, without urljoin's cost
+        if url.startswith(("https://", "http://", "mailto:")):
+            return url
+        return urljoin(page_url, url)
 
-    return _LINK_ATTR.sub(absolute, html)
+    return rewrite_links(html, absolute)
+
+
+def prefixed_links(html: str, prefix: str) -> str:
+    """Site-relative hrefs and srcs (`/ideas/x/`) under the path a hub is published
+    at (`/hub/ideas/x/`), for a site whose base URL has a path."""
+    if not prefix:
+        return html
+    return rewrite_links(
+        html, lambda url: prefix + url if url.startswith("/") and not url.startswith("//") else url
+    )
+
+
+def rewrite_links(html: str, convert: Callable[[str], str]) -> str:
+    """`html` with the value of every href and src attribute passed through `convert`.
+
+    The tags are found by Python's HTML tokenizer, as a browser finds them, not by a
+    pattern over the text: a code span showing ` href="` is text, and must neither be
+    rewritten nor hide the links after it. Only the tags whose links change are written
+    again (attributes escaped as nh3 escapes them); every other byte is kept as it was.
+    """
+    if "href" not in html and "src" not in html:
+        return html
+    finder = _LinkTags(convert)
+    finder.feed(html)
+    finder.close()
+    if not finder.edits:
+        return html
+    # The tokenizer counts lines by "\n" alone; so do the offsets of their starts.
+    starts = [0, *accumulate(len(line) + 1 for line in html.split("\n"))]
+    out, at = [], 0
+    for (line, column), raw, tag in finder.edits:
+        begin = starts[line - 1] + column
+        out += (html[at:begin], tag)
+        at = begin + len(raw)
+    out.append(html[at:])
+    return "".join(out)
+
+
+_LINK_ATTRIBUTES = ("href", "src")
+
+
+class _LinkTags(HTMLParser):
+    """Collects, for each start tag whose href or src `convert` changes, where it is
+    (line, column), its text as written, and the tag written again."""
+
+    def __init__(self, convert: Callable[[str], str]) -> None:
+        super().__init__()
+        self.convert = convert
+        self.edits: list[tuple[tuple[int, int], str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if not any(name in _LINK_ATTRIBUTES for name, _ in attrs):
+            return
+        changed = [
+            (name, self.convert(value) if name in _LINK_ATTRIBUTES and value else value)
+            for name, value in attrs
+        ]
+        if changed == attrs:
+            return
+        raw = self.get_starttag_text() or ""
+        written = "".join(
+            f" {name}" if value is None else f' {name}="{_attribute(value)}"'
+            for name, value in changed
+        )
+        close = "/>" if raw.endswith("/>") else ">"
+        self.edits.append((self.getpos(), raw, f"<{tag}{written}{close}"))
+
+    handle_startendtag = handle_starttag
+
+
+def _attribute(value: str) -> str:
+    """An attribute value escaped for double quotes, as nh3 writes them."""
+    return (
+        value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    )
 
 
 def _highlight(code: str, lang: str, attrs: str) -> str:

@@ -19,7 +19,7 @@ from .errors import Diagnostic, Pos, Problems
 from .files import check_tree
 from .link import build_hub, check_references, keep_unchanged, patch_hub, structure
 from .model import Hub
-from .urls import collisions, plan
+from .urls import plan, refused
 from .validate import Item, validate
 
 
@@ -213,16 +213,19 @@ def _moved(diagnostic: Diagnostic, item: Item | None) -> Diagnostic:
 
 
 def check_urls(hub: Hub, items: list[Item], problems: Problems) -> None:
-    """Two sources for one output path is an error naming both (SPEC §8). Checked on
-    the model with drafts, so a draft cannot hide a clash until it is published."""
+    """Two sources for one output path is an error naming both (SPEC §8), and so is a
+    path content may not publish at all (`urls.refusal`: a host's configuration, a dot
+    file, the site's own folders). Checked on the model with drafts, so a draft
+    cannot hide a clash until it is published."""
     by_path = {item.path: item for item in items}
-    for route, owner in collisions(plan(hub)):
+    for found in refused(plan(hub)):
+        route = found.route
         item = by_path[route.source]
         what = "this alias" if route.field else "this file"
         problems.error(
             route.source,
             item.pos(route.field) if route.field else Pos(),
-            f"{what} would be published at {route.url}, which {owner} already uses",
+            f"{what} would be published at {route.url}{found.reason}",
             field=route.field,
-            hint="change the alias" if route.field else "rename the file",
+            hint=found.hint or ("change the alias" if route.field else "rename the file"),
         )

@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from . import charts
 from .feeds import Feeds
-from .markdown import Markdown
+from .markdown import Markdown, prefixed_links
 from .model import RECORDS, Hub, Idea, Stamp, Who
 from .schema import CHANGE_LABELS, CHANGE_TYPES, MONTH_NAMES, STATUS_LABELS, STATUSES
 from .theme import assets, environment
@@ -317,9 +317,7 @@ class Renderer:
 
     def _markdown(self, text: str, doc_id: str = "", ugc: bool = False) -> Markup:
         html = self.markdown.render(text, doc_id, ugc)
-        if self.links.prefix:
-            html = re.sub(r'(\s(?:href|src)=")/(?!/)', rf"\1{self.links.prefix}/", html)
-        return Markup(html)
+        return Markup(prefixed_links(html, self.links.prefix))
 
     def _person_url(self, who: Who | None) -> str | None:
         if who is None or who.handle is None or who.handle not in self.hub.people:

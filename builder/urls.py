@@ -3,13 +3,23 @@
 Templates link through `Urls`, the writer writes `Route.file`, and `collisions`
 proves no two sources claim one path, so a page slugged `ideas` or an alias onto a
 real page is an error naming both instead of a silent overwrite (SPEC §8).
+
+It is also the one place a path that content asks for (an alias, a page's slug) is
+normalised and judged: `refusal` reads it as a web server or a file system might
+(percent-escapes, backslashes, dot segments, case, Unicode compatibility forms,
+trailing dots) and refuses what a static host reads as configuration (`_headers`,
+`_redirects`, `netlify.toml`, dot files, `.well-known/`) and what the site keeps for
+itself (`/static/`, `/api/`, its feeds and sitemap), so content can plant nothing.
 """
 
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from .model import Hub
 from .schema import STATUSES
@@ -17,11 +27,33 @@ from .schema import STATUSES
 IDEAS_PER_PAGE = 20
 RELEASES_PER_PAGE = 10
 
-#: Top-level URLs the site itself uses, which free pages and aliases may not take.
+#: Top-level URLs the site itself uses, which free pages and aliases may not take
+#: (`search` and `follow` are SPEC §9's, kept before they exist).
 SECTIONS = (
     "ideas", "roadmap", "rounds", "changelog", "people", "products", "tags", "impact",
-    "feeds", "search", "static",
+    "feeds", "search", "follow",
 )  # fmt: skip
+
+#: File names a static host reads as its own configuration or code, at any depth
+#: (IIS reads `web.config` in every folder), with who reads them. Content that could
+#: publish one could set headers, redirects or a worker for the whole site.
+HOST_FILES = {
+    "_headers": "Netlify and Cloudflare Pages read as headers for the site",
+    "_redirects": "Netlify and Cloudflare Pages read as redirect rules",
+    "netlify.toml": "Netlify reads as its configuration",
+    "_worker.js": "Cloudflare Pages runs as the site's worker",
+    "_routes.json": "Cloudflare Pages reads as its routing",
+    "vercel.json": "Vercel reads as its configuration",
+    "staticwebapp.config.json": "Azure Static Web Apps reads as its configuration",
+    "firebase.json": "Firebase Hosting reads as its configuration",
+    "web.config": "IIS reads as its configuration",
+    "cname": "GitHub Pages reads as the site's domain",
+}
+
+#: The longest file name (bytes) and path (characters) a content path may have:
+#: what common file systems take, with room for `index.html` and the output folder.
+MAX_SEGMENT = 255
+MAX_PATH = 1024
 
 
 @dataclass(frozen=True)
@@ -61,6 +93,7 @@ class Urls:
     """Site-relative URLs for everything, and absolute ones from `base_url`."""
 
     def __init__(self, base_url: str) -> None:
+        base_url = escape_url(base_url)
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
 
     def absolute(self, url: str) -> str:
@@ -149,6 +182,20 @@ class Urls:
     @staticmethod
     def opml() -> str:
         return "/feeds.opml"
+
+
+#: What no URL may hold as itself: controls, spaces, and the characters that end an
+#: attribute, a tag, a line or a rule wherever a URL is written (HTML, XML,
+#: `_redirects`, robots.txt). Each becomes its percent-escape.
+_URL_UNSAFE = {c: f"%{c:02X}" for c in (*range(0x21), 0x7F, *b"\"'<>\\^`{|}")}
+
+
+def escape_url(url: str) -> str:
+    """`url` with every character a URL may not hold as itself percent-escaped, so it
+    is inert in any context it is written to. Escapes already there are kept and
+    non-ASCII (an IDN host, a path in Unicode) is left for each writer's encoding; a
+    well-formed URL comes back unchanged."""
+    return url.translate(_URL_UNSAFE)
 
 
 def _paged(base: str, page: int) -> str:
@@ -248,31 +295,180 @@ def feed_routes(hub: Hub) -> list[Route]:
     return routes
 
 
-#: URL prefixes the site's pagination and sections own even when no page is there
-#: yet, so an idea slugged `page` cannot be shadowed once the list grows.
+#: Paths the site keeps for itself: (path, what uses it). A path ending in `/` keeps
+#: everything under it, except a section's, which holds content's own pages
+#: (`/ideas/dark-mode/`). Pagination and the status lists are kept even where no page
+#: is there yet, so an idea slugged `page` cannot be shadowed once the list grows; the
+#: folders of SPEC §9 and §10 (search, open data, calendars) before they exist.
 RESERVED = (
     ("/ideas/page/", "the pagination of /ideas/"),
     ("/ideas/status/", "the status lists under /ideas/status/"),
+    ("/ideas/top/", "the list of ideas by how many asked, /ideas/top/"),
     ("/changelog/page/", "the pagination of /changelog/"),
+    ("/static/", "the site's asset folder /static/"),
+    ("/pagefind/", "the search index's folder /pagefind/"),
+    ("/api/", "the open data's folder /api/"),
+    ("/__cohub/", "the preview's own path /__cohub/"),
     *((f"/{section}/", f"the site's /{section}/ section") for section in SECTIONS),
+    ("/index.html", "the home page"),
+    ("/404.html", "the site's page for missing pages"),
+    ("/feed.xml", "the hub's Atom feed"),
+    ("/rss.xml", "the hub's RSS feed"),
+    ("/feeds.opml", "the list of feeds"),
+    ("/sitemap.xml", "the sitemap"),
+    ("/robots.txt", "the site's robots.txt"),
+    ("/rounds.ics", "the calendar of rounds"),
 )
+_SECTION_PAGES = frozenset(f"/{section}/" for section in SECTIONS)
+
+#: A path already in its plain form: lower case, no empty, dot or dot-ended segment.
+_PLAIN_PATH = re.compile(r"(?:/(?!\.)[a-z0-9._~-]*[a-z0-9_~-])*/?")
+
+
+def resolved_path(url: str) -> str:
+    """The path a web server or a file system may take `url` for: percent-escapes
+    decoded (twice over, as a proxy in front of a host may), backslashes as slashes,
+    Unicode compatibility forms folded (NFKC: a full-width low line is `_`), `.` and `..`
+    segments resolved, and empty segments and the trailing dots and spaces Windows
+    drops from a name removed. Case is kept (`normal_path` folds it)."""
+    if _PLAIN_PATH.fullmatch(url):
+        return url
+    text = unquote(unquote(url))
+    text = unicodedata.normalize("NFKC", text).replace("\\", "/")
+    parts: list[str] = []
+    for segment in text.split("/"):
+        if segment == "..":
+            if parts:
+                parts.pop()
+        elif segment not in ("", "."):
+            segment = segment.rstrip(". ")
+            if segment:
+                parts.append(segment)
+    folder = text.endswith("/") or text.rsplit("/", 1)[-1] in (".", "..")
+    path = "/" + "/".join(parts)
+    return path + "/" if folder and parts else path
+
+
+def normal_path(url: str) -> str:
+    """`resolved_path` with case folded: one path for every spelling a host may serve
+    from one file (macOS and Windows fold case; so do Netlify's redirect rules)."""
+    if _PLAIN_PATH.fullmatch(url):
+        return url
+    return resolved_path(url).casefold()
+
+
+def refusal(url: str) -> tuple[str, str] | None:
+    """Why content may not publish a page at `url` whatever else the site holds, as
+    (the rest of "this alias would be published at URL…", a hint; "" for the usual),
+    or None. The path is judged as `normal_path` reads it, so no spelling of a refused
+    path gets through; what the site keeps for itself is `collisions`' to say, unless
+    only another spelling reaches it."""
+    resolved = resolved_path(url)
+    normal = resolved.casefold()
+    read_as = f" (read as {resolved})" if resolved != url else ""
+    for segment in normal.split("/"):
+        if segment.startswith("."):
+            return (
+                f"{read_as}, and a name starting with a dot ('{segment}') is one hosts "
+                "hide or read as configuration",
+                "choose a path without one",
+            )
+        if segment in HOST_FILES:
+            return f"{read_as}, a file {HOST_FILES[segment]}, not a page", "choose another path"
+    if len(url) > MAX_PATH:
+        return f", longer than the {MAX_PATH} characters a path may have", "shorten it"
+    for segment in url.split("/"):
+        if len(segment.encode("utf-8")) > MAX_SEGMENT:
+            return (
+                f", whose part '{segment[:20]}…' is longer than the {MAX_SEGMENT} bytes "
+                "a file name may have",
+                "shorten it",
+            )
+    if resolved != url:
+        owner = _reserved(normal)
+        if owner:
+            return f"{read_as}, which {owner} already uses", ""
+        return f", which hosts may read as {resolved}", f"write it as {resolved}"
+    return None
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A route content asked for that the site will not publish: `reason` completes
+    "this alias would be published at URL"; `hint` is the fix ("" for the usual)."""
+
+    route: Route
+    reason: str
+    hint: str = ""
+
+
+def refused(routes: list[Route]) -> list[Refused]:
+    """Every route content asked for that may not be published: a path `refusal`
+    refuses, or one another source already claims (`collisions`). One finding per
+    route, the refusal first."""
+    found: list[Refused] = []
+    judged: list[Route] = []
+    for route in routes:
+        why = refusal(route.url) if route.source else None
+        if why is None:
+            judged.append(route)
+        else:
+            found.append(Refused(route, *why))
+    found += [
+        Refused(route, f", which {owner} already uses") for route, owner in collisions(judged)
+    ]
+    return found
 
 
 def collisions(routes: list[Route]) -> list[tuple[Route, str]]:
     """Routes whose path another source already claims: (route, what claims it).
 
-    Paths compare case-insensitively, because on macOS and Windows `/About/` and
-    `/about/` are one folder.
+    Paths compare as `normal_path` reads them, because on macOS and Windows `/About/`
+    and `/about/` are one folder. A file also claims its name as a folder: an alias
+    `/feed.xml/` would need a folder where the feed is a file.
     """
-    reserved = dict(RESERVED)
     owners: dict[str, Route] = {}
     found: list[tuple[Route, str]] = []
     for route in routes:
-        claim = route.file.lower()
+        claim = _claim(route)
         if claim in owners:
             found.append((route, owners[claim].described))
-        elif route.source and route.url.lower() in reserved:
-            found.append((route, reserved[route.url.lower()]))
+        elif route.source and (owner := _reserved(normal_path(route.url))):
+            found.append((route, owner))
         else:
             owners[claim] = route
+    found += _files_as_folders(owners)
+    return found
+
+
+def _claim(route: Route) -> str:
+    """The file a route writes, in the form two spellings of one file share."""
+    normal = normal_path(route.url)
+    return Route(normal, route.kind).file if normal != route.url else route.file
+
+
+def _reserved(url: str) -> str | None:
+    """What keeps `url` for the site, by RESERVED's rules, or None."""
+    for path, owner in RESERVED:
+        if url == path or (
+            path.endswith("/") and path not in _SECTION_PAGES and url.startswith(path)
+        ):
+            return owner
+    return None
+
+
+def _files_as_folders(owners: dict[str, Route]) -> list[tuple[Route, str]]:
+    """Routes that need a folder where another route writes a file of that name,
+    reported at the one content asked for."""
+    found = []
+    for claim, route in owners.items():
+        folder = claim.rsplit("/", 1)[0] if "/" in claim else ""
+        while folder:
+            other = owners.get(folder)
+            if other is not None:
+                mine, theirs = (route, other) if route.source else (other, route)
+                if mine.source:
+                    found.append((mine, f"{theirs.described}, a file at {theirs.url},"))
+                break
+            folder = folder.rsplit("/", 1)[0] if "/" in folder else ""
     return found
