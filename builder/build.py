@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from .check import git_prefix
 from .clock import Stopwatch
 from .errors import Problems, UsageError
-from .output import Staging, check_out_dir
+from .output import LOCK_TIMEOUT, Staging, check_out_dir, display
 from .pipeline import read_hub
 from .render import Renderer
 from .urls import Route, plan
@@ -51,22 +51,26 @@ def build(
     jobs: int = 1,
     environ: Mapping[str, str] | None = None,
     progress: TextIO | None = None,
+    lock_timeout: float = LOCK_TIMEOUT,
 ) -> BuildResult:
-    """Build the site of the hub at `root` into `out` (default `root/site`)."""
+    """Build the site of the hub at `root` into `out` (default `root/site`), waiting
+    up to `lock_timeout` seconds for another build of the same output."""
     watch = Stopwatch()
-    out = (out or root / "site").resolve()
+    out = out or root / "site"
     if base_url is not None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise UsageError(f"--base-url must be an absolute http(s) URL, found {base_url!r}")
-    check_out_dir(root, out)
+    check_out_dir(root, out)  # before resolving: a link in the hub is checked as a link
+    out = out.resolve()
     reading = read_hub(root, drafts=drafts, environ=environ)
     if reading.problems.errors or reading.hub is None:
         return BuildResult(False, reading.problems, out)
     hub = reading.hub
     routes = plan(hub)
     renderer = Renderer(hub, routes, root, base_url or hub.config.base_url, git_prefix(root))
-    with Staging(out) as stage:
+    shown, notice = display(root, out), progress or sys.stderr
+    with Staging(out, shown=shown, wait=lock_timeout, notice=notice) as stage:
         render_all(renderer, routes, stage, jobs, _Progress(progress, watch, len(routes)))
         for asset in renderer.assets:
             stage.write(f"static/{asset.name}", asset.data)

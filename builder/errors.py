@@ -114,3 +114,9 @@ def as_json(diagnostics: Iterable[Diagnostic]) -> str:
 
 class UsageError(Exception):
     """A problem with how cohub was invoked rather than with the content (exit 2)."""
+
+
+class WriteError(UsageError):
+    """What cannot be written (a read-only or full output, a permission): one line
+    saying what and where, exit 2 like a usage error, because the fix is in where
+    cohub writes, not in the content (SPEC §7)."""
