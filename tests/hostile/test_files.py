@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from textwrap import dedent
 
@@ -418,3 +419,40 @@ def test_a_site_link_inside_the_hub_is_followed(root):
     assert build(root, environ={"SOURCE_DATE_EPOCH": EPOCH}).ok
     assert (root / "public" / "index.html").is_file()
     assert read(root).problems.errors == []
+
+
+def test_the_preview_reports_refused_files_and_keeps_the_last_good_site(root, secret):
+    from builder.serve import Preview
+
+    preview = Preview(root, environ={"SOURCE_DATE_EPOCH": EPOCH})
+    good = preview.rebuild()
+    assert not good.broken
+    os.mkfifo(root / "content" / "ideas" / "pipe.md")
+    static = root / "templates" / "static"
+    static.mkdir(parents=True)
+    (static / "environ.txt").symlink_to(secret)
+    found = []
+    changed = {"content/ideas/pipe.md", "templates/static/environ.txt"}
+    worker = threading.Thread(
+        target=lambda: found.append(preview.rebuild(changed, {"content", "static"})),
+        daemon=True,
+    )
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive(), "the preview hung on a FIFO"
+    (snapshot,) = found
+    assert [d.text() for d in snapshot.problems] == [
+        f"content/ideas/pipe.md:1:1: error: {FIFO}",
+        f"templates/static/environ.txt:1:1: error: {OUTSIDE.format(target=secret)}",
+    ]
+    assert snapshot.files == good.files
+    assert all(SECRET.encode() not in data for data in snapshot.files.values())
+
+
+def test_a_hub_reached_through_a_link_is_read_as_usual(root, tmp_path):
+    (root / "content" / "ideas" / "again.md").symlink_to("dark-mode.md")
+    via = tmp_path / "via"
+    via.symlink_to(root)
+    assert lines(via) == []
+    assert build(via, environ={"SOURCE_DATE_EPOCH": EPOCH}).ok
+    assert (root / "site" / "ideas" / "again" / "index.html").is_file()
