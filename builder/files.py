@@ -163,9 +163,9 @@ class HubFiles:
     def walk(self, folder: Path, problems: Problems) -> list[Entry]:
         """Every readable file under a vetted folder, sorted by path.
 
-        A folder reached through a link is read once: a link to a folder read
-        already (a loop, most often) is a warning, so no arrangement of links makes
-        a walk longer than the folders it covers."""
+        A folder a link leads to is read once: a link to a folder read already (a
+        loop, most often) is a warning, not another pass, so links can neither make
+        a walk go round forever nor multiply it."""
         files: list[Entry] = []
         seen = {os.path.realpath(folder)}
         pending = [folder]
