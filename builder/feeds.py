@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
+from html import unescape
 from urllib.parse import urlsplit, urlunsplit
 
 from feedgen.entry import FeedEntry
@@ -42,7 +43,7 @@ from feedgen.feed import FeedGenerator
 from .markdown import absolute_links
 from .model import Hub, Idea
 from .schema import CHANGE_LABELS, STATUS_LABELS
-from .urls import Urls
+from .urls import Urls, escape_url
 
 
 @dataclass(frozen=True)
@@ -470,7 +471,7 @@ class Feeds:
             fg.add_entry(self._entry(event), order="append")
         if fmt == "atom":
             return fg.atom_str(pretty=True)
-        return _hex_references(fg.rss_str(pretty=True))
+        return _rss_plain_text(fg.rss_str(pretty=True))
 
     def _entry(self, event: Event) -> FeedEntry:
         """The feedgen entry of an event, made once and shared by every feed the
@@ -541,22 +542,38 @@ def _distinct(events: Iterable[Event], kept: dict[str, tuple] | None = None) -> 
     return stamped
 
 
-#: RSS elements that hold plain text, and the escapes lxml writes in them.
+#: RSS elements that hold plain text, as lxml writes them (text only, escaped).
 _PLAIN_IN_CHANNEL = re.compile(rb"(<(title|description)>)([^<]*)(</\2>)")
 _PLAIN_IN_ITEMS = re.compile(rb"(<(title|category|dc:creator)>)([^<]*)(</\2>)")
-_HEX = {b"&lt;": b"&#x3C;", b"&amp;": b"&#x26;"}
+#: What a reader that guesses takes for HTML in an RSS title (feedparser's test, and
+#: the validator's ContainsHTML): an end tag, or a character reference.
+_LOOKS_LIKE_HTML = re.compile(r"</\w+>|&#?\w+;")
+#: What a reader of HTML may take for markup rather than text: any `<` (an SGML-era
+#: parser, as feedparser's, reads even `<>` as a tag), and `&` before what could
+#: name a character (`&copy` needs no `;`). A lone `&` reads as itself and is kept.
+_MARKUP_START = re.compile(r"<|&(?=[\w#])")
+_XML_TEXT = str.maketrans({"&": "&#x26;", "<": "&#x3C;", ">": "&gt;", "\r": "&#13;"})
 
 
-def _hex_references(rss: bytes) -> bytes:
-    """`<` and `&` in RSS plain text as hexadecimal character references, as the RSS
-    Best Practices Profile asks (the validator's CharacterData warning): a title such
-    as `Support <kbd> keys` otherwise reads as markup to some readers. Item
-    descriptions hold HTML and keep their escapes; lxml cannot be told to write these,
-    so the serialized feed is rewritten, element text only."""
+def _rss_plain_text(rss: bytes) -> bytes:
+    """RSS's plain text written so no reader takes it for markup.
+
+    RSS 2.0 does not say whether a title is text or HTML, and readers read the
+    channel's description as HTML. So text a reader would take for HTML (an item
+    titled `<b>bold</b>`, a person named `<img src=x onerror=…>` in a channel
+    description) is written as the HTML that shows that text (`&lt;b>bold&lt;/b>`),
+    and reads back as itself either way; any other text is left as it is. `<` and `&`
+    are then hexadecimal character references, as the RSS Best Practices Profile asks
+    (the validator's CharacterData warning). Item descriptions hold HTML and are left
+    alone; lxml cannot be told any of this, so the serialized feed is rewritten,
+    element text only (lxml escapes every `<` in text, so `[^<]*` is all of it)."""
 
     def plain(match: re.Match) -> bytes:
-        text = re.sub(rb"&lt;|&amp;", lambda m: _HEX[m.group()], match.group(3))
-        return match.group(1) + text + match.group(4)
+        element = match.group(2)
+        text = unescape(match.group(3).decode("utf-8"))
+        if element == b"description" or (element == b"title" and _LOOKS_LIKE_HTML.search(text)):
+            text = _MARKUP_START.sub(lambda m: "&lt;" if m.group() == "<" else "&amp;", text)
+        return match.group(1) + text.translate(_XML_TEXT).encode("utf-8") + match.group(4)
 
     channel, item, items = rss.partition(b"<item>")
     return _PLAIN_IN_CHANNEL.sub(plain, channel) + item + _PLAIN_IN_ITEMS.sub(plain, items)
@@ -565,8 +582,8 @@ def _hex_references(rss: bytes) -> bytes:
 def _id_parts(base_url: str) -> tuple[str, str]:
     """(host for tag URIs, base for feed ids) from hub.yaml's base_url, both in the
     canonical form the validator compares ids against: lower-case scheme and host, no
-    default port, a path ending in `/`."""
-    parts = urlsplit(base_url)
+    default port, a path ending in `/`; what a URL may not hold, escaped."""
+    parts = urlsplit(escape_url(base_url))
     host = parts.hostname or "localhost"
     with contextlib.suppress(UnicodeError):  # a host idna cannot encode stays as written
         host = host.encode("idna").decode("ascii")
