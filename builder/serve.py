@@ -12,7 +12,9 @@ from __future__ import annotations
 import errno
 import gc
 import html
+import ipaddress
 import mimetypes
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -227,7 +229,64 @@ class _NoProgress:
         pass
 
 
-def make_handler(preview: Preview, stopping: threading.Event):
+#: A Host header as browsers send it: a name or an IPv4 address, or an IPv6 address
+#: in brackets, and an optional port.
+_HOST_HEADER = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::([0-9]{1,5}))?")
+_ANY_ADDRESS = ("", "0.0.0.0", "::")
+
+
+@dataclass(frozen=True)
+class HostGuard:
+    """The `Host` headers the preview answers: `localhost`, the address it is bound
+    to and the host it was given, at its port.
+
+    A web page on any site can make the reader's browser call the preview once its
+    own name resolves to 127.0.0.1 (DNS rebinding), and then read the answers as its
+    own; such a request names the page's site in `Host`, never one of these. Bound
+    to every address (`--host 0.0.0.0`, to preview on a phone), any IP address is
+    answered too: rebinding needs a name, and the machine's addresses are not known
+    in advance."""
+
+    names: frozenset[str]
+    port: int
+    any_address: bool
+
+    @classmethod
+    def of(cls, given: str | None, address: tuple) -> HostGuard:
+        bound, port = str(address[0]), int(address[1])
+        names = {"localhost", bound.lower()}
+        if given:
+            names.add(given.strip("[]").lower())
+        return cls(frozenset(names), port, bound in _ANY_ADDRESS)
+
+    def allows(self, header: str | None) -> bool:
+        match = _HOST_HEADER.fullmatch(header or "")
+        if match is None:
+            return False
+        name, port = match.group(1).strip("[]").lower(), int(match.group(2) or 80)
+        if port != self.port:
+            return False
+        return name in self.names or (self.any_address and _is_address(name))
+
+    def refusal(self) -> bytes:
+        """What a refused request is told, in one line."""
+        shown = sorted(f"[{n}]" if ":" in n else n for n in self.names - set(_ANY_ADDRESS))
+        hosts = ", ".join(f"{name}:{self.port}" for name in shown)
+        return f"cohub serve answers only for {hosts}\n".encode()
+
+
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def make_handler(preview: Preview, stopping: threading.Event, host: str | None = None):
+    """The request handler of a preview; `host` is the one it was asked to serve at
+    (`--host`), which `HostGuard` answers besides localhost and the bound address."""
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "cohub-serve"
@@ -235,7 +294,18 @@ def make_handler(preview: Preview, stopping: threading.Event):
         def log_message(self, format: str, *args) -> None:  # quiet: the terminal shows builds
             pass
 
+        @property
+        def guard(self) -> HostGuard:
+            server = self.server
+            guard = getattr(server, "cohub_guard", None)
+            if guard is None:
+                guard = server.cohub_guard = HostGuard.of(host, server.server_address)
+            return guard
+
         def do_GET(self) -> None:
+            if not self.guard.allows(self.headers.get("Host")):
+                self.refuse()
+                return
             path = self.path.split("?", 1)[0].split("#", 1)[0]
             if path == EVENTS_PATH:
                 self.events()
@@ -255,6 +325,16 @@ def make_handler(preview: Preview, stopping: threading.Event):
                 self.end_headers()
             else:
                 self.send_page(snapshot, found, HTTPStatus.OK)
+
+        def refuse(self) -> None:
+            """421 for a request naming another host (or none): see `HostGuard`."""
+            body = self.guard.refusal()
+            self.send_response(HTTPStatus.MISDIRECTED_REQUEST)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
 
         def send_page(self, snapshot: Snapshot, rel: str, status: HTTPStatus) -> None:
             data = snapshot.files.get(rel)
@@ -354,7 +434,7 @@ def serve(
     preview = Preview(root, drafts=drafts)
     report(preview.rebuild(), Stopwatch(), out, rendered=preview.rendered)
     try:
-        server = ThreadingHTTPServer((host, port), make_handler(preview, stop))
+        server = ThreadingHTTPServer((host, port), make_handler(preview, stop, host))
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise UsageError(f"port {port} on {host} is in use; try --port {port + 1}") from None
