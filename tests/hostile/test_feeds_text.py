@@ -203,3 +203,31 @@ if find_spec("hypothesis") is not None:
             assert read_back(feed.feed.title_detail) == f"{name} · Test Hub"
             assert read_back(feed.entries[0].title_detail) == f"New idea: {title}"
             assert feed.entries[0].author == name
+
+    MARKDOWN_PIECES = [
+        *"ab `\"'<>&\n*_[]()!",
+        ' href="',
+        " src='",
+        "[x](/p/)",
+        "![i](i.png)",
+        "<a href=/q>",
+        '`code href="`',
+        "<img src=/r.png>",
+        "&quot;",
+        "\n\n",
+        "| a |\n|--:|\n| 1 |\n",
+    ]
+    MARKDOWN = st.lists(st.sampled_from(MARKDOWN_PIECES), max_size=30).map("".join)
+
+    @settings(max_examples=300, deadline=None)
+    @given(MARKDOWN)
+    def test_any_markdown_has_every_link_absolute_in_feeds_and_its_text_kept(text):
+        html_in = Markdown().render(text)
+        out = absolute_links(html_in, "https://hub.example.com/ideas/x/")
+        before = lxml.html.fragment_fromstring(html_in or "<p></p>", create_parent="div")
+        after = lxml.html.fragment_fromstring(out or "<p></p>", create_parent="div")
+        assert after.text_content() == before.text_content()
+        assert [el.tag for el in after.iter()] == [el.tag for el in before.iter()]
+        for el in after.iter("a", "img"):
+            link = el.get("href") or el.get("src")
+            assert link is None or link.startswith(("https://", "http://", "mailto:")), out
