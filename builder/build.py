@@ -20,7 +20,8 @@ from .clock import Stopwatch
 from .errors import Problems, UsageError
 from .output import LOCK_TIMEOUT, Staging, check_out_dir, display
 from .pipeline import read_hub
-from .render import Renderer
+from .render import Renderer, theme_environment
+from .templating import Faults, TemplateFault, check_templates
 from .urls import Route, plan
 
 
@@ -65,13 +66,20 @@ def build(
     out = out.resolve()
     reading = read_hub(root, drafts=drafts, environ=environ)
     if reading.problems.errors or reading.hub is None:
+        check_templates(theme_environment(root), reading.problems)  # every problem in one run
         return BuildResult(False, reading.problems, out)
     hub = reading.hub
     routes = plan(hub)
     renderer = Renderer(hub, routes, root, base_url or hub.config.base_url, git_prefix(root))
+    check_templates(renderer.env, reading.problems)  # compiled once, for the render too
+    if reading.problems.errors:
+        return BuildResult(False, reading.problems, out)
     shown, notice = display(root, out), progress or sys.stderr
     with Staging(out, shown=shown, wait=lock_timeout, notice=notice) as stage:
-        render_all(renderer, routes, stage, jobs, _Progress(progress, watch, len(routes)))
+        faults = render_all(renderer, routes, stage, jobs, _Progress(progress, watch, len(routes)))
+        if faults:  # left without commit: the staged files go, the old site stays
+            faults.report(reading.problems)
+            return BuildResult(False, reading.problems, out)
         for asset in renderer.assets:
             stage.write(f"static/{asset.name}", asset.data)
         redirects = netlify_redirects(renderer, routes)
@@ -87,46 +95,75 @@ def build(
 
 def render_all(
     renderer: Renderer, routes: list[Route], stage: Staging, jobs: int, progress
-) -> None:
-    """Render every route into the staging folder.
+) -> Faults:
+    """Render every route into the staging folder; return the template errors met.
 
-    With `jobs` > 1 the routes are split between forked workers. Each writes its own
-    files straight into the staging folder, so nothing crosses a process boundary;
-    where fork is unavailable the build renders in one process.
+    Once a route fails, nothing more is written (the caller commits nothing then),
+    but every route is still tried, so each distinct error is reported once with the
+    number of pages it broke. With `jobs` > 1 the routes are split between forked
+    workers: each writes its own files straight into the staging folder and hands
+    its template errors back through a pipe; where fork is unavailable the build
+    renders in one process.
     """
     # Pages first: feed entries then reuse the Markdown the pages rendered.
     routes = sorted(routes, key=lambda r: r.is_feed)
     jobs = max(1, min(jobs, len(routes)))
+    faults = Faults()
     if jobs == 1 or not hasattr(os, "fork"):
         for n, route in enumerate(routes, start=1):
-            stage.write(route.file, renderer.render(route))
+            _render_one(renderer, route, stage, faults)
             progress.update(n)
         progress.done()
-        return
+        return faults
     sys.stdout.flush()
     sys.stderr.flush()
     workers = []
     for chunk in (routes[i::jobs] for i in range(1, jobs)):
+        read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child
             status = 0
             try:
+                os.close(read_end)
+                found = Faults()
                 for route in chunk:
-                    stage.write(route.file, renderer.render(route))
+                    _render_one(renderer, route, stage, found)
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(found.dumps())
             except BaseException:
                 traceback.print_exc()
                 status = 1
             finally:
                 os._exit(status)
-        workers.append(pid)
+        os.close(write_end)
+        workers.append((pid, read_end))
     mine = routes[0::jobs]
     for n, route in enumerate(mine, start=1):
-        stage.write(route.file, renderer.render(route))
+        _render_one(renderer, route, stage, faults)
         progress.update(n * jobs)
-    failed = [pid for pid in workers if os.waitpid(pid, 0)[1] != 0]
+    failed = 0
+    for pid, read_end in workers:
+        with os.fdopen(read_end, "rb") as pipe:
+            handed = pipe.read()  # all of it before waiting: a full pipe blocks a worker
+        if os.waitpid(pid, 0)[1] != 0:
+            failed += 1
+        else:
+            faults.merge(Faults.loads(handed))
     progress.done()
     if failed:
-        raise RuntimeError(f"{len(failed)} of {jobs} render workers failed")
+        raise RuntimeError(f"{failed} of {jobs} render workers failed")
+    return faults
+
+
+def _render_one(renderer: Renderer, route: Route, stage, faults: Faults) -> None:
+    """Render one route and write it, unless this build already failed."""
+    try:
+        text = renderer.render(route)
+    except TemplateFault as fault:
+        faults.add(fault)
+        return
+    if not faults:
+        stage.write(route.file, text)
 
 
 def netlify_redirects(renderer: Renderer, routes: list[Route]) -> str:

@@ -10,6 +10,8 @@ from typing import TextIO
 from .errors import as_json
 from .forms import form_problems
 from .pipeline import read_hub
+from .render import theme_environment
+from .templating import check_templates
 
 
 def run_check(
@@ -28,6 +30,7 @@ def run_check(
     config = reading.config
     if config is not None and "products" not in config.broken:
         form_problems(root, config.products, reading.problems)
+    check_templates(theme_environment(root), reading.problems)  # what the build will render
     diagnostics = reading.problems.sorted()
     if format == "json":
         print(as_json(diagnostics), file=out)

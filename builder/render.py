@@ -17,6 +17,7 @@ from itertools import chain
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
+import jinja2
 from markupsafe import Markup
 
 from . import charts
@@ -24,6 +25,7 @@ from .feeds import Feeds
 from .markdown import Markdown, prefixed_links
 from .model import RECORDS, Hub, Idea, Stamp, Who
 from .schema import CHANGE_LABELS, CHANGE_TYPES, MONTH_NAMES, STATUS_LABELS, STATUSES
+from .templating import TemplateFault, template_error
 from .theme import assets, environment
 from .urls import IDEAS_PER_PAGE, RELEASES_PER_PAGE, Route, Urls
 
@@ -101,6 +103,24 @@ class Links:
         return self.urls.absolute(url)
 
 
+def theme_environment(hub_root: Path) -> jinja2.Environment:
+    """The hub's templates with every filter name a renderer gives them: Jinja
+    refuses an unknown filter when it compiles a template, so `check` compiles in
+    this. A filter made from a renderer's state is a stand-in here, never called."""
+    env = environment(hub_root)
+    env.filters.update(PLAIN_FILTERS)
+    env.filters.update({name: _not_rendering for name in BOUND_FILTERS})
+    return env
+
+
+#: The filters of a renderer made from its state (`Renderer.__init__` binds them).
+BOUND_FILTERS = ("md", "person_url")
+
+
+def _not_rendering(*args, **kwargs):
+    raise RuntimeError("a renderer's filter, called with no renderer")
+
+
 class Renderer:
     """Renders any route of the URL table to text."""
 
@@ -162,14 +182,7 @@ class Renderer:
             status_labels=STATUS_LABELS,
             change_labels=CHANGE_LABELS,
         )
-        self.env.filters.update(
-            date=format_date,
-            iso=iso_date,
-            md=self._markdown,
-            person_url=self._person_url,
-            plural=plural,
-            percent=percent,
-        )
+        self.env.filters.update(PLAIN_FILTERS, md=self._markdown, person_url=self._person_url)
         self.feeds = Feeds(
             hub,
             routes,
@@ -309,7 +322,13 @@ class Renderer:
         hit = self.fragments.get(key)
         if hit is not None:
             return hit[1]
-        html = Markup(getattr(self._macros, name)(*args))
+        macro = None if name.startswith("_") else getattr(self._macros, name, None)
+        if not isinstance(macro, jinja2.runtime.Macro):
+            # A name from a template: a macro, not whatever else the module holds.
+            raise jinja2.TemplateRuntimeError(
+                f"cached() takes the name of a macro of partials/macros.html, found {name!r}"
+            )
+        html = Markup(macro(*args))
         self.fragments[key] = (args, html)
         return html
 
@@ -372,6 +391,20 @@ class Renderer:
         return getattr(self, f"_{route.kind.replace('-', '_')}")(route)
 
     def render(self, route: Route) -> str | bytes:
+        """The text of one route. An error in its templates (the hub's to fix, or the
+        default theme's) is a `TemplateFault` naming the template and line; any other
+        exception is a bug in cohub and stays one."""
+        try:
+            return self._render(route)
+        except TemplateFault:
+            raise
+        except Exception as exc:
+            error = template_error(exc)
+            if error is None:
+                raise
+            raise TemplateFault(error, route.url) from exc
+
+    def _render(self, route: Route) -> str | bytes:
         if route.is_feed:
             return self.feeds.generate(route)
         self._place = [route.url, 0]
@@ -860,3 +893,7 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 def percent(share: float | None) -> str:
     return "\u2013" if share is None else f"{round(share * 100)}%"  # an en dash: no data
+
+
+#: The filters templates are given that need nothing but their arguments.
+PLAIN_FILTERS = {"date": format_date, "iso": iso_date, "plural": plural, "percent": percent}

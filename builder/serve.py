@@ -31,9 +31,10 @@ from .check import git_prefix
 from .clock import Stopwatch
 from .config import CONFIG_FILE
 from .depends import Shown, affected, compare, patched
-from .errors import Diagnostic, UsageError
+from .errors import Diagnostic, Problems, Severity, UsageError
 from .pipeline import Reader, Reading
-from .render import Renderer
+from .render import Renderer, theme_environment
+from .templating import check_templates
 from .urls import plan
 
 EVENTS_PATH = "/__cohub/events"
@@ -136,7 +137,9 @@ class Preview:
     def rebuild(self, changed: Iterable[str] | None = None, kinds: Iterable[str] = ()) -> Snapshot:
         """Build again, after `changed` (paths from the hub root; None: anything);
         publish the result whole, or keep the last good files and publish the
-        diagnostics beside them."""
+        diagnostics beside them. Nothing an edit does stops the preview: an error
+        in a template is a diagnostic like one in content, and even a bug in cohub
+        is shown over the last good build, which the next good build replaces."""
         kinds = set(kinds)
         epoch = self.snapshot.epoch + 1
         whole = (
@@ -144,24 +147,50 @@ class Preview:
             or self.renderer is None
             or bool(kinds & {"template", "static", "config"})
         )
-        reading = self.reader.read(drafts=self.drafts, changed=None if whole else changed)
-        failed = bool(reading.problems.errors) or reading.hub is None
-        problems = tuple(reading.problems.sorted() if failed else reading.problems.items)
+        try:
+            problems, files = self.attempt(changed, whole)
+        except Exception as exc:  # a bug in cohub, not in the hub
+            self.forget()
+            self.reader = Reader(self.root, environ=self.reader.environ)
+            problems, files = Problems(), None
+            problems.extend([internal_error(exc)])
+        failed = files is None
+        listed = tuple(problems.sorted() if failed else problems.items)
         if failed:
             self.rendered, self.patched = 0, False
-            snapshot = Snapshot(epoch, self.snapshot.files, problems)
+            snapshot = Snapshot(epoch, self.snapshot.files, listed)
         else:
-            snapshot = Snapshot(epoch, self.render(reading, whole), problems)
+            snapshot = Snapshot(epoch, files, listed)
         self.publish(snapshot)
         if not failed and not self.patched:
             # After publishing, so the edit that made a new graph is not kept
             # waiting: ready before the next edit.
-            if self.shown is None:
-                self.shown = Shown(self.renderer)
-            _settle_heap()
+            try:
+                if self.shown is None:
+                    self.shown = Shown(self.renderer)
+                _settle_heap()
+            except Exception:  # the next edit renders whole instead
+                self.forget()
         return snapshot
 
-    def render(self, reading: Reading, whole: bool) -> dict[str, bytes]:
+    def attempt(self, changed: Iterable[str] | None, whole: bool):
+        """(every diagnostic, the files of the new build or None when it failed)."""
+        reading = self.reader.read(drafts=self.drafts, changed=None if whole else changed)
+        problems = reading.problems
+        if problems.errors or reading.hub is None:
+            if whole:  # templates too, as `cohub check` reports them
+                check_templates(theme_environment(self.root), problems)
+            return problems, None
+        return problems, self.render(reading, whole, problems)
+
+    def forget(self) -> None:
+        """Drop what the next build would start from (its renderer shares caches
+        with this one's), so that it renders whole from what is on disk."""
+        self.renderer, self.shown = None, None
+
+    def render(self, reading: Reading, whole: bool, problems: Problems) -> dict[str, bytes] | None:
+        """The files of the new build, or None when its templates failed (reported
+        to `problems`; the last good build stays what the next one starts from)."""
         hub = reading.hub
         previous = None if whole else self.renderer
         shown = None  # what the new routes show, when worked out here
@@ -180,6 +209,10 @@ class Preview:
             keep_fragments=changes is not None and not (changes.everything or changes.names),
         )
         if previous is None:
+            check_templates(renderer.env, problems)  # a new theme: compiled first
+            if problems.errors:
+                self.forget()
+                return None
             todo, out = routes, MemoryOutput()
             for asset in renderer.assets:
                 out.write(f"static/{asset.name}", asset.data)
@@ -191,7 +224,11 @@ class Preview:
             todo = affected(previous, renderer, self.shown or Shown(previous), shown, changes)
             gone = {r.file for r in previous.routes} - {r.file for r in routes}
             out = MemoryOutput({k: v for k, v in self.snapshot.files.items() if k not in gone})
-        render_all(renderer, todo, out, 1, _NoProgress())
+        faults = render_all(renderer, todo, out, 1, _NoProgress())
+        if faults:
+            faults.report(problems)
+            self.forget()  # the reader has the new graph, the last good renderer the old
+            return None
         renderer.feeds.settle()
         if patch is None:
             self.shown = shown  # another graph
@@ -207,6 +244,19 @@ class Preview:
         with self.changed:
             self.changed.wait_for(lambda: self.snapshot.epoch != epoch, timeout=timeout)
             return self.snapshot
+
+
+def internal_error(exc: Exception) -> Diagnostic:
+    """A bug in cohub met while previewing, as the one diagnostic shown over the
+    last good build: the preview keeps serving, as `cohub build` would say."""
+    return Diagnostic(
+        "cohub",
+        1,
+        1,
+        Severity.ERROR,
+        f"internal error: {type(exc).__name__}: {exc}",
+        hint="a bug in cohub, not in the hub; cohub build --debug shows where",
+    )
 
 
 def _settle_heap() -> None:

@@ -320,6 +320,8 @@ RESERVED = (
     ("/rounds.ics", "the calendar of rounds"),
 )
 _SECTION_PAGES = frozenset(f"/{section}/" for section in SECTIONS)
+_EXACT = dict(RESERVED)
+_TREES = {p: owner for p, owner in RESERVED if p.endswith("/") and p not in _SECTION_PAGES}
 
 #: A path already in its plain form: lower case, no empty, dot or dot-ended segment.
 _PLAIN_PATH = re.compile(r"(?:/(?!\.)[a-z0-9._~-]*[a-z0-9_~-])*/?")
@@ -448,13 +450,15 @@ def _claim(route: Route) -> str:
 
 
 def _reserved(url: str) -> str | None:
-    """What keeps `url` for the site, by RESERVED's rules, or None."""
-    for path, owner in RESERVED:
-        if url == path or (
-            path.endswith("/") and path not in _SECTION_PAGES and url.startswith(path)
-        ):
-            return owner
-    return None
+    """What keeps `url` for the site, by RESERVED's rules, or None: looked up for
+    the path itself and each folder above it, not tried against every entry. A file
+    named as a kept folder (`/static`) is kept too: the folder could not be made."""
+    owner = _EXACT.get(url) or (None if url.endswith("/") else _EXACT.get(url + "/"))
+    at = url.find("/", 1)
+    while owner is None and at != -1:
+        owner = _TREES.get(url[: at + 1])
+        at = url.find("/", at + 1)
+    return owner
 
 
 def _files_as_folders(owners: dict[str, Route]) -> list[tuple[Route, str]]:

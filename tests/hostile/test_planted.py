@@ -71,6 +71,11 @@ BAD_ALIASES = [
         "(change the alias)",
     ),
     (
+        "/static",
+        f"{AT} /static, which the site's asset folder /static/ already uses (change the alias)",
+    ),
+    ("/ideas", f"{AT} /ideas, which the site's /ideas/ section already uses (change the alias)"),
+    (
         "/Static/style.css",
         f"{AT} /Static/style.css, which the site's asset folder /static/ already uses "
         "(change the alias)",
