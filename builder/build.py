@@ -6,7 +6,9 @@ into a staging folder that replaces the output whole (see `output`).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Mapping
@@ -17,7 +19,7 @@ from urllib.parse import urlsplit
 
 from .check import git_prefix
 from .clock import Stopwatch
-from .errors import Problems, UsageError
+from .errors import Problems, UsageError, WriteError
 from .output import LOCK_TIMEOUT, Staging, check_out_dir, display
 from .pipeline import read_hub
 from .render import Renderer, theme_environment
@@ -130,6 +132,10 @@ def render_all(
                     _render_one(renderer, route, stage, found)
                 with os.fdopen(write_end, "wb") as pipe:
                     pipe.write(found.dumps())
+            except WriteError as exc:  # a full disk: the parent says so in one line
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(str(exc).encode("utf-8"))
+                status = WORKER_CANNOT_WRITE
             except BaseException:
                 traceback.print_exc()
                 status = 1
@@ -138,21 +144,43 @@ def render_all(
         os.close(write_end)
         workers.append((pid, read_end))
     mine = routes[0::jobs]
-    for n, route in enumerate(mine, start=1):
-        _render_one(renderer, route, stage, faults)
-        progress.update(n * jobs)
-    failed = 0
+    try:
+        for n, route in enumerate(mine, start=1):
+            _render_one(renderer, route, stage, faults)
+            progress.update(n * jobs)
+    except BaseException:
+        _stop(workers)  # before the staging folder goes, or they would write into it again
+        raise
+    failed, cannot_write = 0, None
     for pid, read_end in workers:
         with os.fdopen(read_end, "rb") as pipe:
             handed = pipe.read()  # all of it before waiting: a full pipe blocks a worker
-        if os.waitpid(pid, 0)[1] != 0:
+        status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        if status == WORKER_CANNOT_WRITE:
+            cannot_write = WriteError(handed.decode("utf-8"))
+        elif status != 0:
             failed += 1
         else:
             faults.merge(Faults.loads(handed))
     progress.done()
+    if cannot_write is not None:
+        raise cannot_write
     if failed:
         raise RuntimeError(f"{failed} of {jobs} render workers failed")
     return faults
+
+
+#: The exit status of a render worker that could not write (its `WriteError` in its pipe).
+WORKER_CANNOT_WRITE = 3
+
+
+def _stop(workers: list[tuple[int, int]]) -> None:
+    """End the render workers of a build that failed in the parent, and reap them."""
+    for pid, read_end in workers:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(read_end)
 
 
 def _render_one(renderer: Renderer, route: Route, stage, faults: Faults) -> None:
