@@ -8,6 +8,7 @@ use. Messages are part of the interface (tests assert them word for word).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
@@ -39,6 +40,14 @@ class Diagnostic:
     field: str = ""
     hint: str = ""
 
+    def __post_init__(self) -> None:
+        # Paths, fields and values come from the content, which is untrusted: escaped
+        # here, once, every format prints them as data (see `shown`).
+        for name in ("path", "message", "field", "hint"):
+            value = getattr(self, name)
+            if _UNSHOWABLE.search(value):
+                object.__setattr__(self, name, shown(value))
+
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.severity != Severity.ERROR, self.message)
 
@@ -63,11 +72,47 @@ class Diagnostic:
         )
 
 
+#: What must not reach a terminal, a log or a CI annotation as it is: control
+#: characters (a newline ends the diagnostic and can start a line of its own, a
+#: GitHub workflow command among them; ANSI escapes rewrite the terminal), line and
+#: paragraph separators, bidirectional overrides (they reorder what a reader sees),
+#: non-characters and lone surrogates (which cannot even be written as UTF-8).
+_UNSHOWABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    "\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff"
+    + "".join(f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(1, 17))
+    + "]"
+)
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def shown(text: str) -> str:
+    """`text` with every character `_UNSHOWABLE` matches written as a visible Python
+    escape (`\\n`, `\\x1b`, `\\u202e`), so that it stays one line of plain text."""
+    return _UNSHOWABLE.sub(lambda m: _NAMED.get(m[0]) or _escape(m[0]), text)
+
+
+def clip(text: str, length: int = 60) -> str:
+    """`text` cut to `length` characters, with an ellipsis when it was longer: values
+    quoted in messages can be a megabyte long, and the message is one line."""
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 def _escape_data(text: str) -> str:
+    """GitHub's escaping of a workflow command's message (as @actions/core does it):
+    `%`, CR and LF, so a value can neither end the command nor start another."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:
+    """A property (`file=…`) additionally escapes `:` and `,`, which end it."""
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
