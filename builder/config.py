@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from .content import FrontMatterError, read_text
+from .content import FrontMatterError, read_bounded, read_text
 from .errors import Pos, Problems, UsageError
-from .files import HubFiles, Refusal, read_regular
+from .files import HubFiles, Refusal
+from .limits import DEFAULT_LIMITS, Limits
 from .schema import HUB
 from .validate import Validator
 from .yamltree import Mapping, YamlError, kind_of, parse
@@ -30,6 +31,8 @@ class Config:
     #: Product key -> display name, in the order hub.yaml lists them.
     products: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     feed_size: int = 50
+    #: The bounds content is read within; hub.yaml itself is read within the defaults.
+    limits: Limits = DEFAULT_LIMITS
     #: Settings hub.yaml gives but that have errors (reported); their values here are
     #: the defaults. Nothing is built from such a config, but the content is still
     #: checked against what could be read (SPEC §8).
@@ -60,9 +63,9 @@ def load_config(root: Path, problems: Problems) -> Config | None:
             f"no {CONFIG_FILE} in {root}: run cohub from a hub's root folder or pass --root DIR"
         )
     try:
-        node = parse(read_text(read_regular(path)))
+        node = parse(read_text(read_bounded(path, DEFAULT_LIMITS.file_size)))
     except (YamlError, FrontMatterError) as exc:
-        problems.error(CONFIG_FILE, exc.pos, exc.message, hint=exc.hint)
+        problems.error(CONFIG_FILE, exc.pos, exc.message, field=exc.field, hint=exc.hint)
         return None
     if not isinstance(node, Mapping):
         found = "nothing" if node is None else kind_of(node)
@@ -81,5 +84,7 @@ def load_config(root: Path, problems: Problems) -> Config | None:
         branch=values.get("branch", "main"),
         products=MappingProxyType(dict(values.get("products", {}))),
         feed_size=values.get("feed_size", 50),
+        # Each limit that passed applies; one with an error stays at its default.
+        limits=Limits(**values.get("limits", {})),
         broken=broken,
     )

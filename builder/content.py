@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import yamltree
-from .errors import Pos, Problems
+from .errors import Pos, Problems, clip
 from .files import HubFiles, Refusal, read_regular
+from .limits import DEFAULT_LIMITS, SLUG_LENGTH, Limits, over_limit, slug_too_long
 from .schema import CONTENT_TYPES
 from .slugs import SLUG_RULE, is_slug, slugify
 
@@ -30,9 +31,9 @@ class Source:
 
 
 class FrontMatterError(Exception):
-    def __init__(self, pos: Pos, message: str, hint: str = "") -> None:
+    def __init__(self, pos: Pos, message: str, hint: str = "", field: str = "") -> None:
         super().__init__(message)
-        self.pos, self.message, self.hint = pos, message, hint
+        self.pos, self.message, self.hint, self.field = pos, message, hint, field
 
 
 def content_files(root: Path, problems: Problems) -> list[tuple[Path, str, str]]:
@@ -67,24 +68,53 @@ def content_files(root: Path, problems: Problems) -> list[tuple[Path, str, str]]
     return found
 
 
-def load_file(path: Path, rel: str, folder: str, problems: Problems) -> Source:
+def load_file(
+    path: Path, rel: str, folder: str, problems: Problems, limits: Limits = DEFAULT_LIMITS
+) -> Source:
+    """One content file, read within `limits`; its problems go to `problems`."""
+    slug = path.stem
+    _check_file_name(path, rel, problems)
+    try:
+        text = read_text(read_bounded(path, limits.file_size))
+        front_text, body, body_line = split_front_matter(text)
+        front = parse_front_matter(front_text, CONTENT_TYPES[folder].noun, limits)
+    except FrontMatterError as exc:
+        problems.error(rel, exc.pos, exc.message, field=exc.field, hint=exc.hint)
+        return Source(folder, slug, rel, None, "", 1)
+    return Source(folder, slug, rel, front, body, body_line)
+
+
+def _check_file_name(path: Path, rel: str, problems: Problems) -> None:
+    """A file's name is its slug: the spelling rule, and a length its output files
+    and URLs can take (`limits.SLUG_LENGTH`)."""
     slug = path.stem
     if not is_slug(slug):
-        suggestion = slugify(slug)
+        suggestion = slugify(slug)[:SLUG_LENGTH].rstrip("-")
         problems.error(
             rel,
             Pos(),
-            f"file name '{path.name}' is not a valid slug ({SLUG_RULE})",
+            f"file name '{clip(path.name)}' is not a valid slug ({SLUG_RULE})",
             hint=f"rename it to {suggestion}.md" if suggestion else "",
         )
-    try:
-        text = read_text(read_regular(path))
-        front_text, body, body_line = split_front_matter(text)
-        front = parse_front_matter(front_text, CONTENT_TYPES[folder].noun)
-    except FrontMatterError as exc:
-        problems.error(rel, exc.pos, exc.message, hint=exc.hint)
-        return Source(folder, slug, rel, None, "", 1)
-    return Source(folder, slug, rel, front, body, body_line)
+    elif too_long := slug_too_long(slug):
+        problems.error(rel, Pos(), f"the file name {too_long}", hint="rename it")
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of a content file of at most `limit` bytes. The size is taken from
+    `stat` before anything is read, so a 50 MB file costs nothing; a file that grew
+    past the limit since is refused after reading, all the same."""
+    size = path.stat().st_size
+    if size <= limit:
+        data = read_regular(path)
+        size = len(data)
+        if size <= limit:
+            return data
+    raise FrontMatterError(
+        Pos(),
+        f"the file is {size} bytes, over the limit of {limit} bytes",
+        over_limit("file_size", "shorten it"),
+    )
 
 
 def read_text(data: bytes) -> str:
@@ -126,11 +156,11 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     )
 
 
-def parse_front_matter(text: str, noun: str) -> yamltree.Mapping:
+def parse_front_matter(text: str, noun: str, limits: Limits = DEFAULT_LIMITS) -> yamltree.Mapping:
     try:
-        node = yamltree.parse(text, first_line=2)
+        node = yamltree.parse(text, first_line=2, limits=limits)
     except yamltree.YamlError as exc:
-        raise FrontMatterError(exc.pos, exc.message, exc.hint) from None
+        raise FrontMatterError(exc.pos, exc.message, exc.hint, exc.field) from None
     if node is None:
         raise FrontMatterError(Pos(), f"the front matter is empty; {noun} needs its fields")
     if not isinstance(node, yamltree.Mapping):

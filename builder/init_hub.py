@@ -24,12 +24,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import jinja2
 
 from . import __version__
 from .errors import Problems, UsageError
+from .validate import url_problem
 
 STARTER = Path(__file__).resolve().parent / "starter"
 
@@ -225,9 +225,10 @@ def in_the_way(folder: Path) -> list[str]:
 
 
 def _check_url(option: str, url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError(f"{option} must be an absolute http(s) URL, found {url!r}")
+    """The URL as `check` will judge it in hub.yaml, so that the hub init writes checks."""
+    problem = url_problem(url, site=option == "--base-url")
+    if problem is not None:
+        raise UsageError(f"{option} must be an absolute http(s) URL, found {url!r} ({problem})")
     return url
 
 

@@ -41,7 +41,7 @@ from .model import (
     Who,
     frozen_map,
 )
-from .slugs import did_you_mean, one_edit_apart, slugify
+from .slugs import Suggester, one_edit_apart, slugify
 from .validate import Item, valid
 
 NOUNS = {"ideas": "idea", "rounds": "round", "changelog": "changelog entry", "people": "person"}
@@ -83,16 +83,21 @@ def check_references(items: list[Item], problems: Problems) -> None:
     """Report every reference that does not resolve, and the suspicious ones."""
     index = index_items(items)
     ideas, people = index["ideas"], index["people"]
+    # One suggester per folder, made when first asked: "did you mean" stays linear
+    # however many references are unknown (see `Suggester`).
+    suggesters: dict[str, Suggester] = {}
 
     def resolve(item: Item, name: str, folder: str, slug: str) -> bool:
         if slug in index[folder]:
             return True
+        if folder not in suggesters:
+            suggesters[folder] = Suggester(index[folder])
         problems.error(
             item.path,
             item.pos(name),
             f"unknown {NOUNS[folder]} '{slug}'",
             field=name,
-            hint=did_you_mean(slug, index[folder]) or f"no file content/{folder}/{slug}.md",
+            hint=suggesters[folder](slug) or f"no file content/{folder}/{slug}.md",
         )
         return False
 
@@ -133,15 +138,16 @@ def check_references(items: list[Item], problems: Problems) -> None:
             for m, slug in valid(change.get("rounds")):
                 resolve(item, f"changes[{n}].rounds[{m}]", "rounds", slug)
 
-    near_profiles: dict[str, list[str]] = {}  # one scan of the profiles per stranger
+    near_profiles: dict[str, list[str]] = {}  # one look-up per stranger
+    profiles = Suggester(people)
     for item in items:
         for name, who in person_mentions(item):
             if who.handle is None or who.handle in people:
                 continue
             if who.handle not in near_profiles:
-                near_profiles[who.handle] = sorted(
-                    h for h in people if one_edit_apart(who.handle, h)
-                )
+                near_profiles[who.handle] = [
+                    h for h in profiles.near(who.handle) if one_edit_apart(who.handle, h)
+                ]
             near = near_profiles[who.handle]
             if near:
                 problems.warning(

@@ -28,6 +28,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 
+from .limits import MARKDOWN_NESTING_MAX, SLUG_LENGTH
 from .slugs import slugify
 
 _PYGMENTS_CLASSES = {c for c in STANDARD_TYPES.values() if c}
@@ -95,6 +96,9 @@ class Markdown:
             .use(tasklists_plugin)
         )
         self.md.options["highlight"] = _highlight
+        self.md.inline.ruler.at("linkify", _linkify)
+        self.md.core.ruler.before("block", "cohub_block_nesting", _nesting(RENDER_NESTING))
+        self.md.core.ruler.before("inline", "cohub_inline_nesting", _nesting(INLINE_NESTING))
         self.md.core.ruler.push("cohub_headings", _headings)
         self.render = lru_cache(maxsize=65536)(self._render)
 
@@ -238,9 +242,11 @@ def _headings(state) -> None:
     """Headings in content sit under the page's own <h1>: a fragment whose top heading
     is `#` is shifted down one level (authors who start at `##` are left alone, so no
     level is skipped). Each heading gets an id, prefixed per fragment and unique on
-    the page, for links to sections."""
+    the page, for links to sections; the number to try next is kept per id, so that
+    10,000 headings alike cost no more than 10,000 different ones."""
     prefix = state.env.get("docId", "")
     used: set[str] = state.env.setdefault("_ids", set())
+    next_number: dict[str, int] = state.env.setdefault("_id_numbers", {})
     tokens: list[Token] = state.tokens
     levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
     shift = 1 if levels and min(levels) == 1 else 0
@@ -251,15 +257,162 @@ def _headings(state) -> None:
         token.tag = f"h{level}"
         if token.type == "heading_open":
             inline = tokens[i + 1]
-            base = slugify(inline.content) or "section"
+            base = slugify(inline.content)[:SLUG_LENGTH].rstrip("-") or "section"
             if prefix:
                 base = f"{prefix}-{base}"
-            slug, n = base, 1
+            n = next_number.get(base, 1)
+            slug = base if n == 1 else f"{base}-{n}"
             while slug in used:
                 n += 1
                 slug = f"{base}-{n}"
+            next_number[base] = n
             used.add(slug)
             token.attrSet("id", slug)
+
+
+# -- bounds ---------------------------------------------------------------------------
+
+#: The nesting markdown-it renders (its `maxNesting`, counted in tokens: a list is two
+#: levels, its list and its item). Past it markdown-it drops content without a word,
+#: so it sits above whatever `limits.markdown_nesting` lets through, and below the
+#: depth at which its recursion would meet Python's limit.
+RENDER_NESTING = 2 * MARKDOWN_NESTING_MAX + 10
+#: Inline, markdown-it's own bound stays: its link labels cost time in proportion to
+#: it (a paragraph of `![![![` renders in time linear in its length times this).
+INLINE_NESTING = 20
+
+
+def _nesting(levels: int):
+    """A core rule setting the nesting of the stages after it: markdown-it has one
+    `maxNesting` for blocks and inline, and blocks need more than inline can afford."""
+
+    def rule(state) -> None:
+        state.md.options["maxNesting"] = levels
+
+    return rule
+
+
+_CONTAINERS = {"blockquote_open": 1, "bullet_list_open": 1, "ordered_list_open": 1}
+_CONTAINERS |= {name.replace("_open", "_close"): -1 for name in list(_CONTAINERS)}
+
+
+def markdown_excess(text: str, nesting: int, rows: int) -> tuple[int, str, str, str] | None:
+    """Where Markdown `text` goes past a limit, before anything renders it: (its line,
+    counting from 0, the message, the limit's name, the fix), or None.
+
+    `nesting` bounds quotes and lists inside each other, `rows` the rows of one
+    table. markdown-it's block parser alone answers both, in linear time and at a
+    small part of the cost of rendering (no inline parsing, no sanitizing), so
+    `check` asks it for every body and Markdown field.
+    """
+    if "|" not in text and not _MAY_NEST.search(text):
+        return None  # neither a table nor a container: the common case, at no cost
+    md = _block_parser(nesting)
+    tokens: list[Token] = []
+    md.block.parse(text, md, {}, tokens)
+    depth, table_rows = 0, 0
+    for token in tokens:
+        if token.type in _CONTAINERS:
+            depth += _CONTAINERS[token.type]
+            if depth > nesting:
+                message = f"Markdown nesting over the limit of {nesting} quotes and lists"
+                return _line(token), message, "markdown_nesting", "flatten it"
+        elif token.type == "tbody_open":
+            table_rows = 0  # the rows under the header are the table's rows
+        elif token.type == "tr_open":
+            table_rows += 1
+            if table_rows > rows:
+                message = f"a table over the limit of {rows} rows"
+                return _line(token), message, "table_rows", "split it"
+    return None
+
+
+#: A line that may open a quote or a list: the only way Markdown nests blocks.
+_MAY_NEST = re.compile(r"^[ \t>]*(?:>|[-+*][ \t]|[-+*]$|[0-9]{1,9}[.)](?:[ \t]|$))", re.M)
+
+
+def _line(token: Token) -> int:
+    return token.map[0] if token.map else 0
+
+
+@lru_cache(maxsize=4)
+def _block_parser(nesting: int) -> MarkdownIt:
+    """A parser with the renderer's block rules, nesting just deep enough to see the
+    first container past `nesting` (what lies deeper is skipped unparsed)."""
+    return (
+        MarkdownIt("commonmark", {"maxNesting": 2 * nesting + 4})
+        .enable("table")
+        .use(footnote_plugin)
+    )
+
+
+#: markdown-it's linkify rule looks for a URL's scheme in all of the paragraph's text
+#: read so far, and hands linkify-it the whole rest of the source, at every `://`:
+#: a paragraph of many `(https://` takes quadratic time (minutes for a few hundred
+#: kilobytes). This is the same rule, looking at the few characters a scheme can be
+#: and at a window of the source, so it takes linear time; and it never "matches"
+#: without moving on, which makes markdown-it-py raise (`[e.com[x+ftp://aftp://`).
+_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+-")
+_SCHEME_LENGTH = 64  # linkify-it knows a handful of schemes, none near this long
+_URL_WINDOW = 4096  # a link reaching the window's end is matched again on the whole rest
+
+
+def _linkify(state, silent: bool) -> bool:
+    """An `https://example.org/` in text as a link (markdown-it's `linkify` rule)."""
+    if not state.md.options.linkify or state.linkLevel > 0:
+        return False
+    pos = state.pos
+    if pos + 3 > state.posMax or state.src[pos : pos + 3] != "://":
+        return False
+    proto = _scheme_before(state.pending)
+    # Read ahead (`silent`, inside a link's text) the text read so far is stale: the
+    # scheme must be what stands before the `://` in the source, or nothing is.
+    if not proto or state.src[pos - len(proto) : pos] != proto:
+        return False
+    link = _link_at(state.md.linkify, state.src, pos - len(proto))
+    # A "link" no longer than its scheme moves nothing, which markdown-it-py takes
+    # for a broken rule and raises at (markdown-it's own JavaScript checks for it).
+    if link is None or len(link.url) <= len(proto):
+        return False
+    url: str = link.url.rstrip("*")  # a '*' at the end is emphasis, not the link's
+    full_url = state.md.normalizeLink(url)
+    if not state.md.validateLink(full_url):
+        return False
+    if not silent:
+        state.pending = state.pending[: -len(proto)]
+        token = state.push("link_open", "a", 1)
+        token.attrs = {"href": full_url}
+        token.markup = "linkify"
+        token.info = "auto"
+        token = state.push("text", "", 0)
+        token.content = state.md.normalizeLinkText(url)
+        token = state.push("link_close", "a", -1)
+        token.markup = "linkify"
+        token.info = "auto"
+    state.pos += len(url) - len(proto)
+    return True
+
+
+def _scheme_before(pending: str) -> str:
+    """The scheme that the text read so far ends with: its last run of scheme
+    characters, which must start with a letter (what markdown-it's pattern
+    `(?:^|[^a-z0-9.+-])([a-z][a-z0-9.+-]*)$` finds), or "" when there is none."""
+    start = len(pending)
+    while start > 0 and pending[start - 1] in _SCHEME_CHARS:
+        start -= 1
+        if len(pending) - start > _SCHEME_LENGTH:
+            return ""
+    proto = pending[start:]
+    return proto if proto[:1].isascii() and proto[:1].isalpha() else ""
+
+
+def _link_at(linkify, src: str, start: int):
+    """linkify-it's link starting at `start` of `src`, looking at a window first."""
+    window = src[start : start + _URL_WINDOW]
+    link = linkify.match_at_start(window)
+    if link is not None and len(window) == _URL_WINDOW and link.last_index >= len(window):
+        link = linkify.match_at_start(src[start:])
+    return link
 
 
 def pygments_css() -> str:

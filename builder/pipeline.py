@@ -17,6 +17,7 @@ from .config import Config, load_config
 from .content import content_files, load_file
 from .errors import Diagnostic, Pos, Problems
 from .files import check_tree
+from .limits import DEFAULT_LIMITS
 from .link import build_hub, check_references, keep_unchanged, patch_hub, structure
 from .model import Hub
 from .urls import plan, refused
@@ -79,6 +80,7 @@ class Reader:
         self.environ = environ
         self.files: dict[str, tuple[Item, tuple[Diagnostic, ...]]] = {}
         self.products: frozenset[str] | None = None
+        self.limits = DEFAULT_LIMITS
         self.linked: _Linked | None = None
 
     def read(self, *, drafts: bool = False, changed: Iterable[str] | None = None) -> Reading:
@@ -91,10 +93,11 @@ class Reader:
         products = (
             frozenset(config.products) if config and "products" not in config.broken else None
         )
-        if changed is None or products != self.products:
-            self.files.clear()  # product keys are checked while validating each file
+        limits = config.limits if config is not None else DEFAULT_LIMITS
+        if changed is None or (products, limits) != (self.products, self.limits):
+            self.files.clear()  # product keys and limits are checked in each file
             self.linked = None
-        self.products = products
+        self.products, self.limits = products, limits
         before = {rel: self.files.pop(rel) for rel in changed or () if rel in self.files}
         if changed is not None and config is not None and before.keys() == set(changed):
             patched = self._patch(config, today, drafts, before, problems)
@@ -104,7 +107,8 @@ class Reader:
 
     def _validate(self, path: Path, rel: str, folder: str) -> Item:
         own = Problems()
-        item = validate(load_file(path, rel, folder, own), own, self.products)
+        source = load_file(path, rel, folder, own, self.limits)
+        item = validate(source, own, self.products, self.limits)
         self.files[rel] = (item, tuple(own.items))
         return item
 

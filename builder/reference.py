@@ -6,6 +6,7 @@ the committed file and the schemas disagree, so the docs cannot drift.
 
 from __future__ import annotations
 
+from . import limits
 from . import schema as s
 
 INTRO = """\
@@ -21,6 +22,24 @@ its UTC date. A person is a handle (`sarah-merion`) or `{name: "Someone"}`.
 """
 
 
+LIMITS_INTRO = """\
+Content is read within bounds, so that no pull request can make `check` or `build`
+take minutes or gigabytes. Going past one is an error at the file and field, saying
+which limit; raise it here when a hub really needs more (hub.yaml itself is read
+within the defaults). Each is a whole number of at least 1."""
+
+BOUNDS = f"""\
+Other bounds are what the site can take, not settings:
+
+- a slug (a file name, a handle, a product key, the URL made from a tag) has at most
+  {limits.SLUG_LENGTH} characters;
+- a date falls in the years {limits.FIRST_YEAR} to {limits.LAST_YEAR};
+- no text, name or body holds a control character other than tab and newline, or a
+  Unicode non-character;
+- a URL is `http://` or `https://` with a host, no user name or password, and no
+  space, quote, `<`, `>`, backtick or backslash (percent-encode them)."""
+
+
 def _table(record: s.Record) -> list[str]:
     rows = ["| field | required | type | meaning |", "| --- | --- | --- | --- |"]
     for field in record.fields:
@@ -32,6 +51,7 @@ def _table(record: s.Record) -> list[str]:
 def reference() -> str:
     out = [INTRO]
     out += ["## `hub.yaml`", "", *_table(s.HUB), ""]
+    out += ["### `limits`", "", LIMITS_INTRO, "", *_table(s.LIMITS), "", BOUNDS, ""]
     for ctype in s.CONTENT_TYPES.values():
         out += [
             f"## {ctype.record.name.capitalize()}: `content/{ctype.folder}/SLUG.md`",

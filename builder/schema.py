@@ -8,8 +8,10 @@ cannot express (dates in order, closes after opens) live beside the validator.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
+
+from .limits import DEFAULT_LIMITS, LIMIT_DOCS, LIMIT_MAXIMA, Limits
 
 STATUSES = ("new", "under-review", "planned", "in-progress", "shipped", "declined")
 CHANGE_TYPES = ("added", "changed", "deprecated", "removed", "fixed", "security")
@@ -50,6 +52,8 @@ CHANGE_SYNONYMS = (
 class Text:
     describe: str = "text"
     plural: str = "text"
+    #: The text's slug names a page (a tag: /tags/SLUG/), so it is bounded like a slug.
+    slugged: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,12 +74,16 @@ class Boolean:
 @dataclass(frozen=True)
 class Integer:
     minimum: int = 0
+    maximum: int | None = None
     describe: str = "a whole number"
 
 
 @dataclass(frozen=True)
 class Url:
     describe: str = "an http(s) URL"
+    #: The address the site itself is published at (`base_url`): paths are appended
+    #: to it, so it may have no query and no fragment.
+    site: bool = False
 
 
 @dataclass(frozen=True)
@@ -254,7 +262,7 @@ IDEA = ContentType(
             Field("submitted", Date(), required=True, doc="when the customer raised it"),
             Field("author", Person(), required=True, doc="who raised it"),
             Field("product", Slug("products")),
-            Field("tags", ListOf(Text())),
+            Field("tags", ListOf(Text(slugged=True))),
             Field("supporters", ListOf(Person()), doc="others who asked for the same"),
             Field("round", Slug("rounds"), doc="the feedback round it came from"),
             Field("duplicate_of", Slug("ideas"), doc="merged into that idea"),
@@ -334,16 +342,30 @@ PAGE = ContentType(
 
 CONTENT_TYPES: dict[str, ContentType] = {t.folder: t for t in (IDEA, ROUND, RELEASE, PERSON, PAGE)}
 
+LIMITS = Record(
+    "limits",
+    tuple(
+        Field(
+            f.name,
+            Integer(minimum=1, maximum=LIMIT_MAXIMA.get(f.name)),
+            doc=f"{LIMIT_DOCS[f.name]}, default {getattr(DEFAULT_LIMITS, f.name):,}"
+            + (f", at most {LIMIT_MAXIMA[f.name]}" if f.name in LIMIT_MAXIMA else ""),
+        )
+        for f in fields(Limits)
+    ),
+)
+
 HUB = Record(
     "hub.yaml",
     (
         Field("title", Text(), required=True),
-        Field("base_url", Url(), required=True, doc="absolute; --base-url overrides it"),
+        Field("base_url", Url(site=True), required=True, doc="absolute; --base-url overrides it"),
         Field("description", Text()),
         Field("language", Text(), doc="default en"),
         Field("repository", Url(), doc='enables "Suggest an idea" and "Edit this page"'),
         Field("branch", Text(), doc="default main"),
         Field("products", MappingOf(Text()), doc="key -> display name"),
         Field("feed_size", Integer(minimum=1), doc="entries per feed, default 50"),
+        Field("limits", LIMITS, doc="the bounds content is read within (below)"),
     ),
 )

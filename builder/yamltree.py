@@ -5,6 +5,10 @@ on `2026-13-45`. So we compose the tree ourselves from the parser's events (liby
 when available, for speed) and keep dates as text for the validator to judge. Anchors,
 aliases, duplicate keys and explicit tags are refused here: content is written by many
 hands, and each of those features has surprised someone (SPEC §8).
+
+The tree is bounded while it is composed (`limits.yaml_depth`, `limits.list_length`):
+a list of 50,000 items or lists nested 10,000 deep stop at the first item past the
+limit, before the rest is built, and never reach Python's recursion limit.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from .errors import Pos
+from .limits import DEFAULT_LIMITS, Limits, over_limit
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -91,19 +96,21 @@ def kind_of(node: Node) -> str:
 class YamlError(Exception):
     """Front matter that cannot be read at all: one error for the whole file."""
 
-    def __init__(self, pos: Pos, message: str, hint: str = "") -> None:
+    def __init__(self, pos: Pos, message: str, hint: str = "", field: str = "") -> None:
         super().__init__(message)
         self.pos = pos
         self.message = message
         self.hint = hint
+        #: The top-level field the problem lies in, when it lies in one.
+        self.field = field
 
 
-def parse(text: str, first_line: int = 1) -> Node | None:
+def parse(text: str, first_line: int = 1, limits: Limits = DEFAULT_LIMITS) -> Node | None:
     """Parse one YAML document whose first line is line `first_line` of its file.
 
     Returns None for an empty document.
     """
-    composer = _Composer(text, first_line)
+    composer = _Composer(text, first_line, limits)
     try:
         return composer.compose()
     except yaml.MarkedYAMLError as exc:
@@ -121,11 +128,35 @@ def parse(text: str, first_line: int = 1) -> Node | None:
 
 
 class _Composer:
-    def __init__(self, text: str, first_line: int) -> None:
+    def __init__(self, text: str, first_line: int, limits: Limits) -> None:
         self.lines = text.split("\n")
         self.first_line = first_line
         self.events = iter(yaml.parse(text, Loader=_Loader))
         self.constructor = SafeConstructor()
+        self.limits = limits
+        self.depth = 0  # lists and mappings open around the event being composed
+        self.field = ""  # the top-level key being composed, for diagnostics
+
+    def enter(self, pos: Pos) -> None:
+        """One level deeper; past `limits.yaml_depth` the file is not read further."""
+        self.depth += 1
+        if self.depth > self.limits.yaml_depth:
+            raise YamlError(
+                pos,
+                f"nesting over the limit of {self.limits.yaml_depth} levels",
+                over_limit("yaml_depth", "flatten it"),
+                self.field,
+            )
+
+    def count(self, n: int, pos: Pos, unit: str, collection: str) -> None:
+        """The `n`th item of a list or key of a mapping, checked against the limit."""
+        if n > self.limits.list_length:
+            raise YamlError(
+                pos,
+                f"over the limit of {self.limits.list_length} {unit} in one {collection}",
+                over_limit("list_length", "shorten it"),
+                self.field,
+            )
 
     def pos(self, mark) -> Pos:
         return Pos(mark.line + self.first_line, mark.column + 1)
@@ -161,13 +192,20 @@ class _Composer:
             return self.scalar(event, pos)
         if isinstance(event, yaml.SequenceStartEvent):
             self.refuse_tag(event, pos, "seq")
-            items = []
+            self.enter(pos)
+            items: list[Node] = []
             for item in self.children(yaml.SequenceEndEvent):
-                items.append(self.node(item))
+                node = self.node(item)
+                items.append(node)
+                self.count(len(items), node.pos, "items", "list")
+            self.depth -= 1
             return Sequence(tuple(items), pos)
         if isinstance(event, yaml.MappingStartEvent):
             self.refuse_tag(event, pos, "map")
-            return self.mapping(pos)
+            self.enter(pos)
+            mapping = self.mapping(pos)
+            self.depth -= 1
+            return mapping
         raise YamlError(pos, f"unexpected YAML event {type(event).__name__}")
 
     def children(self, end_type):
@@ -182,11 +220,14 @@ class _Composer:
         children = self.children(yaml.MappingEndEvent)
         for key_event in children:
             key_node = self.node(key_event)
-            value_node = self.node(next(children))
             if not isinstance(key_node, Scalar) or key_node.kind != "text":
                 found = kind_of(key_node)
                 raise YamlError(key_node.pos, f"a key must be text, found {found}", "quote it")
             key = str(key_node.value)
+            if self.depth == 1:
+                self.field = key
+            self.count(len(entries) + 1, key_node.pos, "keys", "mapping")
+            value_node = self.node(next(children))
             if key == "<<":
                 raise YamlError(key_node.pos, "YAML merge keys ('<<') are not allowed")
             if key in seen:

@@ -202,7 +202,8 @@ def test_refuses_a_file_and_a_bad_url(tmp_path, capsys):
     )
     assert cohub("init", tmp_path / "new", "--base-url", "hub.example.com") == 2
     assert capsys.readouterr().err == (
-        "cohub: --base-url must be an absolute http(s) URL, found 'hub.example.com'\n"
+        "cohub: --base-url must be an absolute http(s) URL, found 'hub.example.com' "
+        "(start it with https://)\n"
     )
     assert not (tmp_path / "new").exists()
 

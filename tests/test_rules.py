@@ -1340,7 +1340,7 @@ def test_participate_must_be_http(hub):
     )
     assert lines(root) == [
         "content/rounds/spring.md:5:14: error: participate: expected an http(s) URL, "
-        "found 'ftp://x'"
+        "found 'ftp://x' (start it with https://)"
     ]
 
 
