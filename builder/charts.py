@@ -122,9 +122,10 @@ def heard_and_shipped(hub: Hub) -> Chart:
         return _layout(
             "Ideas heard and shipped per month", "No ideas yet.", ("heard", "shipped"), []
         )
-    months = _month_range(
-        min(dates), min(max(dates), hub.build_date) if max(dates) > hub.build_date else max(dates)
-    )
+    # Up to the build date, but never before the first date: a hub whose ideas are
+    # all dated in the future (published as they are, SPEC §8) still has a month.
+    first = min(dates)
+    months = _month_range(first, max(first, min(max(dates), hub.build_date)))
     crowded = len(months) > 12
     rows = []
     for n, (y, m) in enumerate(months):

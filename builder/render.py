@@ -868,11 +868,40 @@ def _page_url(url: str, page: int, n: int) -> str:
 def _summary(markdown_text: str, limit: int = 200) -> str:
     """A plain-text description for meta tags: the first paragraph, trimmed."""
     for block in markdown_text.strip().split("\n\n"):
-        text = re.sub(r"[#>*_`\[\]]|\(https?://[^)]*\)|<[^>]+>", "", block).strip()
+        text = _plain(block).strip()
         text = " ".join(text.split())
         if text:
             return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
     return ""
+
+
+_OPENERS = re.compile(r"\(https?://|<(?!>)")
+_MARKS = str.maketrans("", "", "#>*_`[]")
+
+
+def _plain(block: str) -> str:
+    """`block` without Markdown's marks, link targets `(https://…)` and tags `<…>`.
+
+    What `re.sub(r"[#>*_`\\[\\]]|\\(https?://[^)]*\\)|<[^>]+>", "", block)` does, in
+    linear time: that pattern scans to the end of the text again at every `(https://`
+    or `<` with no closing `)` or `>` after it, so one paragraph of them took hours.
+    Here each opening looks for its closing once, and once none is left, no later
+    opening of that kind looks again."""
+    kept, at = [], 0
+    closing = {"(": -2, "<": -2}  # the last closing found of each; -1: none is left
+    for match in _OPENERS.finditer(block):
+        start = match.start()
+        opener = block[start]
+        if start < at or closing[opener] == -1:
+            continue
+        if closing[opener] < start:
+            closing[opener] = block.find(")" if opener == "(" else ">", match.end())
+            if closing[opener] == -1:
+                continue
+        kept.append(block[at:start])
+        at = closing[opener] + 1
+    kept.append(block[at:])
+    return "".join(kept).translate(_MARKS)
 
 
 def format_date(value: Stamp | date) -> str:
