@@ -50,8 +50,13 @@ ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
     "li": {"value"},
 }
+#: What a Markdown table's `| --: |` becomes: a class, since the site's
+#: Content-Security-Policy (netlify.toml) applies no inline style.
+ALIGN_CLASSES = {"align-left", "align-right", "align-center"}
 CLASSES = {
     "pre": {"highlight"},
+    "td": ALIGN_CLASSES,
+    "th": ALIGN_CLASSES,
     "span": _PYGMENTS_CLASSES,
     "input": {"task-list-item-checkbox"},
     "li": {"task-list-item", "footnote-item"},
@@ -100,6 +105,7 @@ class Markdown:
         self.md.core.ruler.before("block", "cohub_block_nesting", _nesting(RENDER_NESTING))
         self.md.core.ruler.before("inline", "cohub_inline_nesting", _nesting(INLINE_NESTING))
         self.md.core.ruler.push("cohub_headings", _headings)
+        self.md.core.ruler.push("cohub_cell_alignment", _cell_alignment)
         self.render = lru_cache(maxsize=65536)(self._render)
 
     def _render(self, text: str, doc_id: str = "", ugc: bool = False) -> str:
@@ -236,6 +242,18 @@ def _highlight(code: str, lang: str, attrs: str) -> str:
         return ""
     body = highlight(code, lexer, HtmlFormatter(nowrap=True))
     return f'<pre class="highlight"><code>{body}</code></pre>\n'
+
+
+def _cell_alignment(state) -> None:
+    """A table cell's alignment as a class instead of markdown-it's inline `style`:
+    the site's Content-Security-Policy allows no inline style, and a column of figures
+    aligned right must stay aligned on the published site too."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open"):
+            style = token.attrGet("style")
+            if isinstance(style, str) and style.startswith("text-align:"):
+                del token.attrs["style"]
+                token.attrSet("class", "align-" + style.removeprefix("text-align:"))
 
 
 def _headings(state) -> None:

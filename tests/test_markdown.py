@@ -20,7 +20,7 @@ def tree(fragment: str):
 def test_tables_strikethrough_and_task_lists(md):
     out = tree(md.render("| a | b |\n|:-|-:|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n- [ ] todo\n"))
     assert [th.text for th in out.iter("th")] == ["a", "b"]
-    assert out.find(".//td").get("style") == "text-align:left"
+    assert out.find(".//td").get("class") == "align-left"
     assert out.find(".//s").text == "old"
     boxes = out.findall(".//input")
     assert [b.get("checked") is not None for b in boxes] == [True, False]
