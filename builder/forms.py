@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import yamltree
 from .content import FrontMatterError, read_text
+from .files import read_regular
 from .errors import Pos, Problems
 
 FORMS_FOLDER = ".github/ISSUE_TEMPLATE"
@@ -154,14 +155,18 @@ def _role(form: Form) -> str | None:
 
 
 def _read_folder(folder: Path, unreadable: list[tuple[Path, str]]) -> list[Form]:
-    if not folder.is_dir():
+    if folder.is_symlink() or not folder.is_dir():
         return []
     forms = []
     for path in sorted(folder.iterdir()):
-        if path.suffix not in (".yml", ".yaml") or path.stem == "config" or not path.is_file():
+        if path.suffix not in (".yml", ".yaml") or path.stem == "config":
+            continue
+        # A form is never a link: one pointing out of the repository could put
+        # another file's words (a secret) into check's warnings, which CI prints.
+        if path.is_symlink() or not path.is_file():
             continue
         try:
-            forms.append(parse_form(path, read_text(path.read_bytes())))
+            forms.append(parse_form(path, read_text(read_regular(path))))
         except (FrontMatterError, yamltree.YamlError) as exc:
             line = f" (line {exc.pos.line})" if exc.pos.line > 1 else ""
             unreadable.append((path, exc.message + line))

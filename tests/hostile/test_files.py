@@ -456,3 +456,22 @@ def test_a_hub_reached_through_a_link_is_read_as_usual(root, tmp_path):
     assert lines(via) == []
     assert build(via, environ={"SOURCE_DATE_EPOCH": EPOCH}).ok
     assert (root / "site" / "ideas" / "again" / "index.html").is_file()
+
+
+def test_an_issue_form_linked_outside_is_not_read(root, tmp_path, capsys):
+    """`check` compares the idea form's products with hub.yaml's and prints what
+    differs: a form that is a link out of the repository would put another file's
+    words (a secret) into the CI log."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "idea.yml").write_text(
+        "name: x\ndescription: x\nbody:\n  - type: textarea\n    id: idea\n"
+        "    attributes: {label: Your idea}\n  - type: dropdown\n    id: product\n"
+        f"    attributes: {{label: Product, options: [{SECRET}]}}\n"
+    )
+    forms = root / ".github" / "ISSUE_TEMPLATE"
+    forms.mkdir(parents=True)
+    (forms / "idea.yml").symlink_to(outside / "idea.yml")
+    assert cohub("check", "--root", str(root)) == 0
+    captured = capsys.readouterr()
+    assert SECRET not in captured.out + captured.err
