@@ -16,8 +16,8 @@ from pathlib import Path
 
 from . import yamltree
 from .content import FrontMatterError, read_text
-from .files import read_regular
 from .errors import Pos, Problems
+from .files import read_regular
 
 FORMS_FOLDER = ".github/ISSUE_TEMPLATE"
 #: What GitHub writes for a field left empty.
