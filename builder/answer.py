@@ -1,9 +1,11 @@
 """`cohub new update`: append an answer to an idea, changing nothing else in its file.
 
-The file is edited as text, never re-dumped: the new item is spliced in where the
-parsed tree says the `updates` list ends (or a new `updates:` key goes at the end of
-the front matter), in the indentation the file already uses and with its line endings
-and BOM, so comments, quoting and key order everywhere else stay byte for byte.
+The file is edited as text, never re-dumped: `splice` (which `cohub intake` uses
+too) says where the `updates` list ends (or puts a new `updates:` key at the end of
+the front matter) and in what style and indentation the list is written, and keeps
+the file's line endings and BOM, so comments, quoting and key order everywhere else
+stay byte for byte. What is this command's own: the ways to write the update's note,
+and which candidate edit to keep.
 
 Every candidate edit is read back through the same loader and validator as `cohub
 check` before it is written, and the file on disk is read back once more after the
@@ -19,9 +21,7 @@ back) is `Refused`, exit 1.
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import tempfile
 import unicodedata
 from collections.abc import Iterator
@@ -29,10 +29,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
-
-import yaml
-from yaml.nodes import ScalarNode
-from yaml.resolver import Resolver
 
 from .config import load_config
 from .content import (
@@ -43,22 +39,15 @@ from .content import (
     read_text,
     split_front_matter,
 )
-from .errors import Pos, Problems, UsageError
+from .errors import Problems, UsageError
 from .model import Stamp, Who
 from .schema import IDEA, STATUS_SYNONYMS, STATUSES, UPDATE
 from .slugs import SLUG_RULE, did_you_mean, is_slug, one_edit_apart, slugify
+from .splice import SpliceError, Style, edits, quoted, scalar
 from .validate import Item, parse_stamp, validate
-from .yamltree import Mapping, Node, Scalar, Sequence
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_STR = "tag:yaml.org,2002:str"
 
 #: Lines the edit writes are wrapped to this width, like the example hub's notes.
 WIDTH = 88
-
-#: Characters a YAML parser takes as line breaks although a content file's lines do
-#: not end there, and the BOM: written as escapes so positions stay the editor's.
-_ESCAPED = {"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029", "\ufeff": "\\ufeff"}
 
 
 class Refused(Exception):
@@ -230,221 +219,47 @@ def _check_order(item: Item, given: Answer, *, dated: bool) -> None:
         raise UsageError(f"{shown} is before the idea was submitted, {submitted.day}{tail}")
 
 
-# Where the new lines go: the tree gives every node's start, libyaml's events its end.
-
-
-@dataclass(frozen=True)
-class _Span:
-    end: Pos
-    flow: bool
-
-
-def _spans(front: str) -> dict[tuple[str, Pos], _Span]:
-    """The end of every node of the front matter, keyed by its kind and its start
-    (as `yamltree` gives it: file lines, 1-based columns). A block collection ends
-    where its last child does, not at the next token as libyaml's end event says."""
-    events = iter(yaml.parse(front, Loader=_Loader))
-    spans: dict[tuple[str, Pos], _Span] = {}
-
-    def pos(mark) -> Pos:
-        return Pos(mark.line + 2, mark.column + 1)  # the front matter starts on line 2
-
-    def walk(event) -> Pos:
-        start = pos(event.start_mark)
-        if isinstance(event, yaml.ScalarEvent):
-            spans["scalar", start] = _Span(pos(event.end_mark), False)
-            return pos(event.end_mark)
-        kind = "seq" if isinstance(event, yaml.SequenceStartEvent) else "map"
-        last = start
-        for child in events:
-            if isinstance(child, yaml.SequenceEndEvent | yaml.MappingEndEvent):
-                end = pos(child.end_mark) if event.flow_style else last
-                spans[kind, start] = _Span(end, bool(event.flow_style))
-                return end
-            last = walk(child)
-        raise ValueError("unbalanced YAML events")
-
-    for event in events:
-        if isinstance(event, yaml.ScalarEvent | yaml.SequenceStartEvent | yaml.MappingStartEvent):
-            walk(event)
-    return spans
-
-
-def _key(node: Node) -> tuple[str, Pos]:
-    kind = "map" if isinstance(node, Mapping) else "seq" if isinstance(node, Sequence) else "scalar"
-    return kind, node.pos
-
-
-@dataclass(frozen=True)
-class _Splice:
-    """Replace the text from `start` up to `end` (file positions) with `text`, whose
-    line breaks become the file's own."""
-
-    start: Pos
-    end: Pos
-    text: str
-
-
-class _File:
-    """A content file as lines with their own endings, so that a splice can keep
-    every byte it does not touch."""
-
-    def __init__(self, data: bytes) -> None:
-        self.bom = data[:3] if data.startswith(b"\xef\xbb\xbf") else b""
-        text = data[len(self.bom) :].decode("utf-8")
-        # The same breaks as content.read_text: a Pos line is a line of these.
-        parts = re.split(r"(\r\n|\r|\n)", text)
-        self.lines = parts[0::2]
-        self.ends = [*parts[1::2], ""]
-        counts = {end: self.ends.count(end) for end in ("\n", "\r\n", "\r")}
-        self.newline = max(counts, key=lambda end: counts[end]) if any(counts.values()) else "\n"
-
-    def offset(self, pos: Pos) -> int:
-        before = sum(len(self.lines[i]) + len(self.ends[i]) for i in range(pos.line - 1))
-        return before + pos.column - 1
-
-    def apply(self, splices: list[_Splice]) -> bytes:
-        text = "".join(line + end for line, end in zip(self.lines, self.ends, strict=True))
-        for splice in sorted(splices, key=lambda s: self.offset(s.start), reverse=True):
-            new = splice.text.replace("\n", self.newline)
-            text = text[: self.offset(splice.start)] + new + text[self.offset(splice.end) :]
-        return self.bom + text.encode("utf-8")
-
-    def blank(self, line: int) -> bool:
-        return not self.lines[line - 1].strip()
+# Where the new lines go, and in what style, is splice's to say.
 
 
 def _edits(data: bytes, item: Item, given: Answer) -> Iterator[bytes]:
     """Candidate files, the most natural first; the caller keeps the first that reads
-    back exactly."""
-    file = _File(data)
-    source = item.source
-    front_text = "\n".join(file.lines[1 : source.body_line - 2])
-    front = source.front
-    assert front is not None  # a file with errors was refused before
-    spans = _spans(front_text)
-    if spans[_key(front)].flow:
-        raise Refused(
-            f"cannot add an update to {source.path}: its front matter is written as one "
-            "{…} mapping (add the update by hand)"
+    back exactly. An update is a mapping: an empty `updates` takes it on lines of its
+    own before it tries `[{…}]`."""
+    flow = tuple(_flow_items(given))
+    try:
+        yield from edits(
+            data, "updates", lambda style: _block_fields(given, style), flow, inline=False
         )
-    entry = front.get("updates")
-    closing = source.body_line - 1  # the line of the closing ---
-    key_column = front.pos.column
-    step = _list_step(front)
-    if entry is None:
-        where = [_after_blank(file, closing, floor=2), closing]
-        for at in dict.fromkeys(where):
-            for fields in _block_fields(given, key_column + step, key_column + step + 2):
-                text = " " * (key_column - 1) + "updates:\n" + fields
-                yield file.apply([_Splice(Pos(at, 1), Pos(at, 1), text)])
-        return
-    value = entry.value
-    key_column = entry.key_pos.column
-    if isinstance(value, Scalar):  # `updates:` with nothing after it, or `~`
-        span = spans[_key(value)]
-        cut = _trim_left(file, value.pos)
-        at = max(entry.key_pos.line, span.end.line) + 1
-        for fields in _block_fields(given, key_column + step, key_column + step + 2):
-            yield file.apply([_Splice(cut, span.end, ""), _Splice(Pos(at, 1), Pos(at, 1), fields)])
-        return
-    assert isinstance(value, Sequence)
-    span = spans[_key(value)]
-    if span.flow:
-        if value.items:
-            last = spans[_key(value.items[-1])].end
-            for flow in _flow_items(given):
-                yield file.apply([_Splice(last, last, ", " + flow)])
-            return
-        at = span.end.line + 1
-        for fields in _block_fields(given, key_column + step, key_column + step + 2):
-            cut = _trim_left(file, value.pos)
-            yield file.apply([_Splice(cut, span.end, ""), _Splice(Pos(at, 1), Pos(at, 1), fields)])
-        for flow in _flow_items(given):
-            inside = Pos(value.pos.line, value.pos.column + 1)
-            yield file.apply([_Splice(inside, inside, flow)])
-        return
-    last = value.items[-1]
-    dash = value.pos.column
-    keys = last.pos.column if isinstance(last, Mapping) and last.pos.column > dash + 1 else dash + 2
-    order = [e.key for e in last.entries] if isinstance(last, Mapping) else []
-    end = spans[_key(last)].end
-    # The line after the item's last character: a block scalar's end is already at
-    # the start of the line that follows it.
-    at = end.line if not file.lines[end.line - 1][: end.column - 1].strip() else end.line + 1
-    for place in dict.fromkeys([_after_blank(file, at, floor=last.pos.line + 1), at]):
-        for fields in _block_fields(given, dash, keys, order):
-            yield file.apply([_Splice(Pos(place, 1), Pos(place, 1), fields)])
-
-
-def _after_blank(file: _File, line: int, *, floor: int) -> int:
-    """`line`, moved up over the blank lines just before it (not above `floor`)."""
-    while line > floor and file.blank(line - 1):
-        line -= 1
-    return line
-
-
-def _trim_left(file: _File, pos: Pos) -> Pos:
-    """`pos`, moved left over the spaces before it, so cutting a value leaves no
-    trailing whitespace after its key."""
-    text = file.lines[pos.line - 1]
-    column = pos.column
-    while column > 1 and text[column - 2] in " \t":
-        column -= 1
-    return Pos(pos.line, column)
-
-
-def _list_step(front: Mapping) -> int:
-    """How far this file indents a block list under its key (2 unless it shows)."""
-    for entry in front.entries:
-        value = entry.value
-        if isinstance(value, Sequence) and value.items and value.pos.line > entry.key_pos.line:
-            return value.pos.column - entry.key_pos.column
-    return 2
+    except SpliceError as exc:
+        raise Refused(
+            f"cannot add an update to {item.source.path}: {exc} (add the update by hand)"
+        ) from None
 
 
 # Writing the update itself.
 
 
-def _plain(text: str) -> str:
-    """`text` as a plain YAML scalar when it reads back as that text, else quoted."""
-    if is_slug(text) and Resolver().resolve(ScalarNode, text, (True, False)) == _STR:
-        return text
-    return _quoted(text)
-
-
-def _quoted(text: str, ascii_only: bool = False) -> str:
-    """A JSON string, which is also a YAML double-quoted one."""
-    quoted = json.dumps(text, ensure_ascii=ascii_only)
-    for char, escape in _ESCAPED.items():
-        quoted = quoted.replace(char, escape)
-    return quoted
-
-
 def _values(given: Answer) -> dict[str, str]:
     """Each field of the update but the note, as a scalar (the order is the schema's)."""
-    written = {"date": given.date, "status": _plain(given.status), "by": _plain(given.by)}
+    written = {"date": given.date, "status": scalar(given.status), "by": scalar(given.by)}
     return {f.name: written[f.name] for f in UPDATE.fields if f.name in written}
 
 
-def _block_fields(
-    given: Answer, dash: int, keys: int, order: list[str] | None = None
-) -> Iterator[str]:
-    """The new item as block lines, `-` at column `dash` and its keys at `keys`: one
-    rendering per way of writing the note, the most readable first."""
+def _block_fields(given: Answer, style: Style) -> Iterator[str]:
+    """The new item as block lines in the list's `style`, its fields in the order of
+    the list's last item (then the schema's): one rendering per way of writing the
+    note, the most readable first."""
     names = [f.name for f in UPDATE.fields]
-    order = [k for k in order or () if k in names]
+    order = [k for k in style.keys if k in names]
     order += [k for k in names if k not in order]
-    indent = " " * (keys - 1)
-    notes = [None] if given.note is None else list(_note_forms(given.note, indent))
+    notes = [None] if given.note is None else list(_note_forms(given.note, style.rest))
     for note in notes:
         lines: list[str] = []
         values = {**_values(given), **({"note": note} if note is not None else {})}
         for name in (k for k in order if k in values):
-            value = values[name]
-            lead = " " * (dash - 1) + "-" + " " * (keys - dash - 1) if not lines else indent
-            head, *rest = value.split("\n")
-            lines.append(f"{lead}{name}: {head}".rstrip())
+            head, *rest = values[name].split("\n")
+            lines.append(f"{style.rest if lines else style.first}{name}: {head}".rstrip())
             lines.extend(rest)
         yield "".join(line + "\n" for line in lines)
 
@@ -470,8 +285,8 @@ def _note_forms(note: str, indent: str) -> Iterator[str]:
             lines = "\n".join(inner + line if line else "" for line in body.split("\n"))
             yield f"|{chomp}\n{lines}"
             yield f"|2{chomp}\n{lines}"  # a first line that starts with spaces
-    yield _quoted(note)
-    yield _quoted(note, True)
+    yield quoted(note)
+    yield quoted(note, True)
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -490,8 +305,8 @@ def _wrap(text: str, width: int) -> list[str]:
 
 def _flow_items(given: Answer) -> Iterator[str]:
     """The new item as one `{…}` mapping, for a list written `[…]`."""
-    notes = [None] if given.note is None else [_quoted(given.note), _quoted(given.note, True)]
-    for when in (given.date, _quoted(given.date)):
+    notes = [None] if given.note is None else [quoted(given.note), quoted(given.note, True)]
+    for when in (given.date, quoted(given.date)):
         for note in notes:
             fields = {**_values(given), "date": when}
             if note is not None:

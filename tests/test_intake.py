@@ -2,7 +2,8 @@
 
 Every test goes through the command line on a small hub with its own copy of the
 forms, and the events are shaped like the payloads GitHub gives a workflow
-(tests/events/*.json).
+(tests/events/*.json); the splice intake shares with `cohub new update` is also
+tested on its own, where the command line cannot reach.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import pytest
 import yaml
 from conftest import EPOCH, HUB_YAML, ROOT, lines, write_hub
 
-from builder import cli, forms, intake
+from builder import cli, forms, intake, splice
 from builder.build import build
+from builder.content import split_front_matter
 
 EVENTS = Path(__file__).parent / "events"
 
@@ -729,3 +731,51 @@ def test_a_change_that_check_would_refuse_is_undone(make_hub, run, monkeypatch):
     )
     assert snapshot(root) == before
     assert not (root / "content").exists()
+
+
+# The splice that intake and `cohub new update` share, on files no idea is written as.
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (  # YAML breaks lines at U+2028 too; the file's lines do not move for it
+            '---\ntitle: "Dark\u2028mode"\nsupporters:\n  - sofia\ntags: [x]\n---\n',
+            '---\ntitle: "Dark\u2028mode"\nsupporters:\n  - sofia\n  - liwei\ntags: [x]\n---\n',
+        ),
+        (  # the blank lines of a `|+` item are its value: the new item goes after them
+            "---\nsupporters:\n  - |+\n    sofia\n\ntags: [x]\n---\n",
+            "---\nsupporters:\n  - |+\n    sofia\n\n  - liwei\ntags: [x]\n---\n",
+        ),
+        (  # a new key joins the fields, before the blank lines that end them
+            "---\ntitle: Dark mode\n\n---\n",
+            "---\ntitle: Dark mode\nsupporters:\n  - liwei\n\n---\n",
+        ),
+        (  # but not before those a `|+` value keeps
+            "---\ntitle: |+\n  Dark\n\n\n---\n",
+            "---\ntitle: |+\n  Dark\n\nsupporters:\n  - liwei\n\n---\n",
+        ),
+    ],
+    ids=["line-separator", "kept-item", "blank-end", "kept-end"],
+)
+def test_splice_keeps_what_every_other_value_says(before, after):
+    assert splice.append_item(before.encode(), "supporters", "liwei").decode() == after
+    fields = yaml.safe_load(split_front_matter(before)[0])
+    assert yaml.safe_load(split_front_matter(after)[0]) == {
+        **fields,
+        "supporters": [*fields.get("supporters", ()), "liwei"],
+    }
+
+
+def test_splice_offers_an_empty_list_both_ways_in_the_order_asked():
+    def block(style: splice.Style) -> list[str]:
+        return [f"{style.first}a: 1\n{style.rest}b: 2\n"]
+
+    data = b"---\nk: ~  # none\n---\n"
+    lines_first = [
+        b"---\nk:  # none\n  - a: 1\n    b: 2\n---\n",
+        b"---\nk: [{a: 1, b: 2}]  # none\n---\n",
+    ]
+    assert list(splice.edits(data, "k", block, ["{a: 1, b: 2}"], inline=False)) == lines_first
+    inline_first = list(splice.edits(data, "k", block, ["{a: 1, b: 2}"], inline=True))
+    assert inline_first == lines_first[::-1]

@@ -239,6 +239,19 @@ def test_update_after_a_kept_block_scalar_keeps_its_blank_lines(tmp_path):
     assert notes == ["Kept.\n\n", None]
 
 
+def test_update_counts_lines_as_the_file_does(tmp_path):
+    """YAML also breaks lines at U+2028, which a content file's lines do not: one
+    quoted in an earlier field does not move where the update goes."""
+    text = (
+        '---\ntitle: "Dark\u2028mode"\nsubmitted: 2026-03-02\nauthor: bob\nupdates:\n'
+        "  - date: 2026-03-05\n    status: planned\n---\nPlease.\n"
+    )
+    root = idea_hub(tmp_path, text)
+    assert update(root, "dark-mode", "--status", "shipped", "--by", "alice") == 0
+    after = (root / IDEA_PATH).read_text(encoding="utf-8")
+    assert inserted(text, after) == "  - date: 2026-11-22\n    status: shipped\n    by: alice\n"
+
+
 def test_update_accepts_the_idea_as_a_path(tmp_path, capsys):
     root = idea_hub(tmp_path, COMMENTED)
     assert update(root, IDEA_PATH, "--status", "planned", "--by", "alice") == 0
