@@ -10,12 +10,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import operator
+import os
 import sys
 import types
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from jinja2.compiler import generate
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -59,17 +61,60 @@ MAX_REPEAT = 1_000_000
 MAX_EXPONENT = 1_000
 
 
+class ThemeTemplate(jinja2.Template):
+    """A template of the theme; the default theme's own code runs unchecked."""
+
+    @classmethod
+    def from_code(cls, environment, code, globals, uptodate=None):
+        """Jinja's `Template.from_code`, except that the code of a template from
+        the default theme's folder sees the environment as `Unchecked`: the name
+        `environment` is bound into its functions when the code is run, here."""
+        if isinstance(environment, ThemeEnvironment) and environment.trusts(code.co_filename):
+            seen = environment.unchecked
+        else:
+            seen = environment
+        namespace = {"environment": seen, "__file__": code.co_filename}
+        exec(code, namespace)
+        template = cls._from_namespace(environment, namespace, globals)
+        template._uptodate = uptodate
+        return template
+
+
 class ThemeEnvironment(SandboxedEnvironment):
-    """Jinja's sandbox, for every template alike: a hub's templates come in by pull
-    request and run next to CI's secrets, so no template may reach an attribute
-    starting with `_`, Python's internals, or a call the sandbox marks unsafe. The
-    default theme runs in it too: one environment is what lets an override extend
-    `!default/NAME`, and the sandbox costs the build little (`getattr` below).
+    """Jinja's sandbox for a hub's templates: they come in by pull request and run
+    next to CI's secrets, so none may reach an attribute starting with `_`,
+    Python's internals, or a call the sandbox marks unsafe.
+
+    The default theme's own templates (cohub's code, not the pull request's) run
+    in the same environment, so an override extends `!default/NAME` and a default
+    template includes the hub's override of a partial, but without the checks on
+    their own attribute reads and calls (`Unchecked`): those cost a build of the
+    default theme a sixth of its time. What they load is loaded here, sandboxed
+    when it is the hub's.
 
     Where an error happened is kept on the exception (`TEMPLATE_FRAME`), because
     Jinja rewrites the traceback into one that names files, not templates."""
 
+    template_class = ThemeTemplate
     intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.theme_folder = os.path.join(os.path.realpath(default_theme()), "")
+        self.unchecked = Unchecked(self)
+
+    def trusts(self, filename: str | None) -> bool:
+        """Whether a template file is the default theme's own."""
+        return bool(filename) and os.path.realpath(filename).startswith(self.theme_folder)
+
+    def _generate(self, source, name, filename, defer_init=False):
+        """The Python code of a template (Jinja's hook for this): the default
+        theme's made as for Jinja's plain environment, which calls what it calls
+        directly, not through `call`."""
+        env = self.unchecked if self.trusts(filename) else self
+        return generate(
+            source, env, name, filename, defer_init=defer_init, optimized=self.optimized
+        )
 
     def call_binop(self, context, operator_: str, left, right):
         """`*` and `**` within bounds, so that `"x" * 10**10` is an error, not a
@@ -87,16 +132,26 @@ class ThemeEnvironment(SandboxedEnvironment):
         """The sandbox's attribute access, without its checks where they cannot
         refuse anything: a name without `_`, on an object that is none of the kinds
         the sandbox looks into (types, functions, frames, generators, strings), whose
-        value is no method (`str.format` is one). Half the sandbox's cost was here."""
-        if attribute[:1] != "_" and not isinstance(obj, _SANDBOX_INSPECTS):
+        value is not a `format` method (the sandbox wraps `str.format`). Most of the
+        sandbox's cost was here: a page reads hundreds of attributes."""
+        kind = type(obj)
+        if attribute[:1] != "_" and (kind in _UNINSPECTED or _uninspected(kind)):
             try:
                 value = getattr(obj, attribute)
             except AttributeError:
                 pass
             else:
-                if not isinstance(value, _METHODS):
+                if type(value) not in _METHODS or value.__name__ not in _FORMATS:
                     return value
         return super().getattr(obj, attribute)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # names as Jinja gives them
+        """A call from a template. Only what could be marked unsafe is asked: not a
+        template's own macros (a page calls dozens) nor Python's built-in functions,
+        which take no attributes."""
+        if type(__obj) in _UNMARKABLE:
+            return __context.call(__obj, *args, **kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
 
     def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
         """Jinja's compile, with the template's name on every syntax error: the
@@ -126,6 +181,31 @@ class ThemeEnvironment(SandboxedEnvironment):
         return super().handle_exception(source)
 
 
+class Unchecked:
+    """A `ThemeEnvironment` as the default theme's own code sees it: the same, but
+    for the sandbox's checks on the attribute reads and calls that code writes
+    (literal names of the model's fields and the renderer's globals). Filters
+    like `attr` and `map` get the real environment, and every template this code
+    extends, includes or imports comes from it: a hub's is sandboxed."""
+
+    sandboxed = False  # as Jinja's compiler asks
+
+    def __init__(self, env: ThemeEnvironment) -> None:
+        self._env = env
+        # Read by every template function as it starts: kept here, not delegated.
+        self.undefined, self.concat = env.undefined, env.concat
+        self.filters, self.tests = env.filters, env.tests
+
+    def __getattr__(self, name: str):
+        return getattr(self._env, name)
+
+    getattr = jinja2.Environment.getattr
+    getitem = jinja2.Environment.getitem
+
+    def call(__self, __context, __obj, *args, **kwargs):  # names as Jinja gives them
+        return __context.call(__obj, *args, **kwargs)
+
+
 #: The attribute `ThemeEnvironment` sets on an exception raised while rendering:
 #: (template name, its file, the template's line).
 TEMPLATE_FRAME = "cohub_template_frame"
@@ -145,7 +225,23 @@ _SANDBOX_INSPECTS = (
     types.CoroutineType,
     types.AsyncGeneratorType,
 )
-_METHODS = (types.MethodType, types.BuiltinMethodType)
+_METHODS = frozenset({types.MethodType, types.BuiltinMethodType})
+_FORMATS = ("format", "format_map")
+#: Callables that cannot carry the sandbox's `unsafe_callable` or `alters_data` mark.
+_UNMARKABLE = frozenset({jinja2.runtime.Macro, types.BuiltinFunctionType, types.MethodWrapperType})
+
+
+#: The classes `_uninspected` found the sandbox leaves alone.
+_UNINSPECTED: set[type] = set()
+
+
+def _uninspected(kind: type) -> bool:
+    """Whether the sandbox leaves attributes of `kind`'s objects unchecked; learnt
+    once per class, as an isinstance against ten kinds per attribute was not free."""
+    if issubclass(kind, _SANDBOX_INSPECTS):
+        return False
+    _UNINSPECTED.add(kind)
+    return True
 
 
 def _whole(value) -> bool:

@@ -146,6 +146,39 @@ def test_a_sandbox_escape_is_a_template_error_and_runs_nothing(tmp_path, capsys,
     assert not (root / "site").exists()
 
 
+def test_a_hub_s_partial_included_by_a_default_template_is_sandboxed(tmp_path, capsys):
+    """The default theme's own code runs without the sandbox's checks; what it
+    includes from the hub does not."""
+    payload = f"{{{{ cycler.__init__.__globals__.os.popen('{TOUCH}').read() }}}}"
+    root = hub_with(tmp_path, {"partials/figures.html": payload})
+    status, _, err = run(capsys, "build", "--root", str(root))
+    assert status == 1
+    assert err[0] == (
+        "templates/partials/figures.html:1:1: error: template: access to attribute "
+        "'__init__' of 'type' object is unsafe. (while rendering / and 1 other page)"
+    )
+    assert not Path(PWNED).exists()
+
+
+def test_a_hub_s_copy_of_the_default_theme_renders_the_same_sandboxed(tmp_path):
+    """The sandboxed code of a hub's copy of every default template makes the same
+    site as the default theme's unchecked code."""
+    from builder.theme import default_theme
+
+    plain = hub_with(tmp_path / "plain", {})
+    copied = hub_with(
+        tmp_path / "copied",
+        {
+            p.relative_to(default_theme()).as_posix(): p.read_text(encoding="utf-8")
+            for p in default_theme().rglob("*")
+            if p.is_file() and "static" not in p.parts
+        },
+    )
+    for root in (plain, copied):
+        assert build(root, environ={"SOURCE_DATE_EPOCH": EPOCH}).ok
+    assert snapshot(copied / "site") == snapshot(plain / "site")
+
+
 def test_the_renderer_s_globals_and_filters_work_in_the_sandbox(tmp_path, capsys):
     """What the theme contract gives templates: `hub`, `site`, `urls`, `cached`,
     `cached_rows`, the filters, Jinja's own globals."""
