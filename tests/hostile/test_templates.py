@@ -179,6 +179,34 @@ def test_a_hub_s_copy_of_the_default_theme_renders_the_same_sandboxed(tmp_path):
     assert snapshot(copied / "site") == snapshot(plain / "site")
 
 
+def test_the_default_theme_names_no_private_attribute(tmp_path):
+    """What lets the default theme run unchecked: its code reads only public names
+    it writes out (no `_name`, no `attr` filter, no `format` of a string it made)."""
+    from jinja2 import nodes
+
+    from builder.render import theme_environment
+
+    def risky(node: nodes.Node) -> bool:
+        if isinstance(node, nodes.Getattr):
+            return node.attr.startswith("_") or (
+                node.attr in ("format", "format_map") and not isinstance(node.node, nodes.Const)
+            )
+        if isinstance(node, nodes.Getitem):
+            return isinstance(node.arg, nodes.Const) and str(node.arg.value).startswith("_")
+        return node.name == "attr" or (
+            node.name == "format" and not isinstance(node.node, nodes.Const)
+        )
+
+    env = theme_environment(tmp_path)
+    found = []
+    for name in env.list_templates():
+        if name.startswith("!default/") and not name.startswith("!default/static/"):
+            tree = env.parse(env.loader.get_source(env, name)[0])
+            kinds = (nodes.Getattr, nodes.Getitem, nodes.Filter)
+            found += [f"{name}:{n.lineno}" for n in tree.find_all(kinds) if risky(n)]
+    assert found == []
+
+
 def test_the_renderer_s_globals_and_filters_work_in_the_sandbox(tmp_path, capsys):
     """What the theme contract gives templates: `hub`, `site`, `urls`, `cached`,
     `cached_rows`, the filters, Jinja's own globals."""
