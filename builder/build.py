@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
-from urllib.parse import urlsplit
 
 from .check import git_prefix
 from .clock import Stopwatch
@@ -25,6 +24,7 @@ from .pipeline import read_hub
 from .render import Renderer, theme_environment
 from .templating import Faults, TemplateFault, check_templates
 from .urls import Route, plan
+from .validate import url_problem
 
 
 @dataclass(frozen=True)
@@ -60,10 +60,11 @@ def build(
     up to `lock_timeout` seconds for another build of the same output."""
     watch = Stopwatch()
     out = out or root / "site"
-    if base_url is not None:
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise UsageError(f"--base-url must be an absolute http(s) URL, found {base_url!r}")
+    if base_url is not None and (problem := url_problem(base_url, site=True)) is not None:
+        # The same judge as base_url in hub.yaml: the option and the file agree.
+        raise UsageError(
+            f"--base-url must be an absolute http(s) URL, found {base_url!r} ({problem})"
+        )
     check_out_dir(root, out)  # before resolving: a link in the hub is checked as a link
     out = out.resolve()
     reading = read_hub(root, drafts=drafts, environ=environ)
