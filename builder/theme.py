@@ -165,19 +165,27 @@ class ThemeEnvironment(SandboxedEnvironment):
 
     def handle_exception(self, source: str | None = None):
         """Note the innermost template frame of the error being raised before Jinja
-        rewrites its traceback (the rewritten one has file names, not templates)."""
+        rewrites its traceback (the rewritten one has file names, not templates).
+        A recursion is placed at the last line of the loop in the innermost of the
+        hub's own templates (the include or call, below an `extends`), wherever
+        along the loop the stack ran out."""
         exc, tb = sys.exc_info()[1:]
         if exc is not None and not hasattr(exc, TEMPLATE_FRAME):
-            found = None
+            frames = []
             while tb is not None:
                 template = tb.tb_frame.f_globals.get("__jinja_template__")
                 if template is not None:
-                    found = (template, template.get_corresponding_lineno(tb.tb_lineno))
+                    frames.append((template, template.get_corresponding_lineno(tb.tb_lineno)))
                 tb = tb.tb_next
-            if found is not None:
-                template, line = found
+            if isinstance(exc, RecursionError):
+                own = [f for f in frames[-200:] if not self.trusts(f[0].filename)]
+                if own:
+                    frames = [max((f for f in own if f[0] is own[-1][0]), key=lambda f: f[1])]
+            if frames:
+                template, line = frames[-1]
+                where = (template.name, template.filename, line)
                 with contextlib.suppress(AttributeError):  # __slots__: left unplaced
-                    setattr(exc, TEMPLATE_FRAME, (template.name, template.filename, line))
+                    setattr(exc, TEMPLATE_FRAME, where)
         return super().handle_exception(source)
 
 

@@ -349,6 +349,14 @@ RUNTIME = {
         "{{ idea.title | date }}",
         "AttributeError: 'str' object has no attribute 'day'",
     ),
+    "a filter called wrong": (
+        "{{ idea.tags | plural }}",
+        "TypeError: plural() missing 1 required positional argument: 'singular'",
+    ),
+    "a template including itself through the default": (
+        '{% include "idea.html" %}',
+        "templates or macros call each other without end (too deep)",
+    ),
     "a recursive macro": (
         "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
         "templates or macros call each other without end (too deep)",
