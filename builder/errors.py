@@ -43,10 +43,12 @@ class Diagnostic:
     def __post_init__(self) -> None:
         # Paths, fields and values come from the content, which is untrusted: escaped
         # here, once, every format prints them as data (see `shown`).
+        # A message quoting a megabyte of content is clipped too: one line stays short.
         for name in ("path", "message", "field", "hint"):
             value = getattr(self, name)
             if _UNSHOWABLE.search(value):
-                object.__setattr__(self, name, shown(value))
+                value = shown(value)
+            object.__setattr__(self, name, clip(value, _LONGEST))
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.severity != Severity.ERROR, self.message)
@@ -84,6 +86,8 @@ _UNSHOWABLE = re.compile(
     + "]"
 )
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+#: The most of one part of a diagnostic that is printed (values are clipped sooner).
+_LONGEST = 1000
 
 
 def shown(text: str) -> str:

@@ -129,7 +129,7 @@ class Validator:
             if spec is None:
                 hint = did_you_mean(entry.key, known) or "known fields: " + ", ".join(known)
                 self.error(
-                    entry.key_pos, name, f"unknown field '{entry.key}' in {record.name}", hint
+                    entry.key_pos, name, f"unknown field '{clip(entry.key)}' in {record.name}", hint
                 )
                 continue
             self.where[name] = entry.value.pos
@@ -530,7 +530,7 @@ def validate(
     return item
 
 
-def _check_body(validator: Validator, source: Source) -> bool:
+def _check_body(validator: Validator, source: Source) -> None:
     """The body is a field too (`body`): checked for characters, at the line and
     column of the first one no text may hold, and for the Markdown limits."""
     found = forbidden_character(source.body)
@@ -539,8 +539,8 @@ def _check_body(validator: Validator, source: Source) -> bool:
         line_start = source.body.rfind("\n", 0, index) + 1
         pos = Pos(source.body_line + source.body.count("\n", 0, index), index - line_start + 1)
         validator.error(pos, "body", message, "remove it")
-        return False
-    return validator.markdown(source.body, Pos(source.body_line), "body", source.body_line)
+    else:
+        validator.markdown(source.body, Pos(source.body_line), "body", source.body_line)
 
 
 def valid(values) -> list[tuple[int, Any]]:

@@ -21,7 +21,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from .errors import Pos
+from .errors import Pos, clip
 from .limits import DEFAULT_LIMITS, Limits, over_limit
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -234,7 +234,7 @@ class _Composer:
                 first = seen[key]
                 raise YamlError(
                     key_node.pos,
-                    f"duplicate key '{key}' (first at line {first.line})",
+                    f"duplicate key '{clip(key)}' (first at line {first.line})",
                     "keep one",
                 )
             seen[key] = key_node.pos
@@ -277,13 +277,13 @@ class _Composer:
                 else:
                     value = self.constructor.construct_yaml_float(node)
             except (ValueError, yaml.YAMLError):
-                raise YamlError(pos, f"'{event.value}' is not a number", "quote it") from None
+                raise YamlError(pos, f"'{clip(event.value)}' is not a number", "quote it") from None
         elif kind == "boolean":
             try:
                 value = self.constructor.construct_yaml_bool(node)
             except KeyError:
                 raise YamlError(
-                    pos, f"'{event.value}' is not true or false", "write true or false"
+                    pos, f"'{clip(event.value)}' is not true or false", "write true or false"
                 ) from None
         else:
             value = None

@@ -114,3 +114,18 @@ def test_a_lone_surrogate_cannot_break_the_json_output():
     """JSON is printed as UTF-8, which has no lone surrogates: escaped first."""
     text = json.dumps({"m": Diagnostic("p", 1, 1, Severity.ERROR, "\udc80").message})
     assert text.encode("utf-8") == b'{"m": "\\\\udc80"}'
+
+
+def test_a_megabyte_of_content_in_a_message_is_clipped(tmp_path):
+    (tmp_path / "hub.yaml").write_text(HUB_YAML)
+    (tmp_path / "content/ideas").mkdir(parents=True)
+    digits = "1" * 100_000  # more digits than Python converts to an int
+    (tmp_path / "content/ideas/big.md").write_text(
+        f"---\ntitle: T\nsubmitted: 2026-03-02\nauthor: bob\nx: {digits}\n---\n"
+    )
+    assert check(tmp_path, "text").splitlines() == [
+        f"content/ideas/big.md:5:4: error: '{'1' * 59}…' is not a number (quote it)"
+    ]
+    long = Diagnostic("p", 1, 1, Severity.ERROR, "m" * 5000, "f" * 5000, "h" * 5000)
+    assert (len(long.message), len(long.field), len(long.hint)) == (1000, 1000, 1000)
+    assert long.message.endswith("m…")
