@@ -19,13 +19,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import jinja2
 from jinja2 import nodes
 
 from .errors import Diagnostic, Problems, Severity
-from .theme import TEMPLATE_FRAME, default_theme
+from .theme import TEMPLATE_FRAME, in_default_theme
 
 FIELD = "template"
 DEFAULT_PREFIX = "!default/"
@@ -85,16 +84,10 @@ def describe(exc: BaseException) -> str:
 def _error(
     name: str, filename: str | None, line: int, message: str, hint: str = ""
 ) -> TemplateError:
-    default = name.startswith(DEFAULT_PREFIX) or _in_default_theme(filename)
+    default = name.startswith(DEFAULT_PREFIX) or in_default_theme(filename)
     message = " ".join(message.split())  # Jinja's messages may span lines
     path = f"templates/{name.removeprefix(DEFAULT_PREFIX)}"
     return TemplateError(path, line, message, default, hint)
-
-
-def _in_default_theme(filename: str | None) -> bool:
-    if not filename:
-        return False
-    return Path(filename).resolve().is_relative_to(default_theme().resolve())
 
 
 class Faults:
@@ -166,7 +159,7 @@ def check_templates(env: jinja2.Environment, problems: Problems) -> None:
                 raise
             errors[error] = None
             continue
-        if not _in_default_theme(template.filename):
+        if not in_default_theme(template.filename):
             for error in missing_references(env, template, names):
                 errors[error] = None
     problems.extend(error.diagnostic() for error in errors)

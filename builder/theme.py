@@ -34,6 +34,12 @@ def default_theme() -> Path:
     return packaged if packaged.is_dir() else here.parent / "templates"
 
 
+def in_default_theme(filename: str | None) -> bool:
+    """Whether a template's file is one of the default theme's (links resolved)."""
+    folder = os.path.join(os.path.realpath(default_theme()), "")
+    return bool(filename) and os.path.realpath(filename).startswith(folder)
+
+
 def environment(hub_root: Path) -> ThemeEnvironment:
     """Templates: the hub's own first, then the default theme; `!default/x.html` is
     always the default's, so an override can extend what it replaces."""
@@ -100,12 +106,11 @@ class ThemeEnvironment(SandboxedEnvironment):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.theme_folder = os.path.join(os.path.realpath(default_theme()), "")
         self.unchecked = Unchecked(self)
 
     def trusts(self, filename: str | None) -> bool:
         """Whether a template file is the default theme's own."""
-        return bool(filename) and os.path.realpath(filename).startswith(self.theme_folder)
+        return in_default_theme(filename)
 
     def _generate(self, source, name, filename, defer_init=False):
         """The Python code of a template (Jinja's hook for this): the default
