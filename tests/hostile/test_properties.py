@@ -9,6 +9,7 @@ is deterministic and takes well under a minute.
 
 from __future__ import annotations
 
+import re
 import tempfile
 import textwrap
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -257,18 +258,24 @@ def assert_safe_html(document, where) -> None:
 
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-#: What feed readers render as HTML: Atom's html content and summary, and in RSS
-#: every text element (feedparser reads RSS titles and descriptions as HTML).
-HTML_IN_FEEDS = (f"{ATOM}content", f"{ATOM}summary", "description", "title")
+#: What feed readers render as HTML: Atom's html content and summary, RSS descriptions.
+HTML_IN_FEEDS = (f"{ATOM}content", f"{ATOM}summary", "description")
+#: RSS plain text as the RSS Best Practices Profile writes it: a `<` as `&#x3C;`.
+#: Readers that guess take `&lt;` (or CDATA) in a title for markup.
+MARKUP_IN_RSS_TEXT = re.compile(rb"<(title|category|dc:creator)>[^<]*(&lt;|&#60;|<!\[CDATA\[)")
 
 
 def assert_safe_feed(path: Path) -> None:
-    tree = lxml.etree.fromstring(path.read_bytes())
+    """The HTML a feed carries is safe HTML; its plain text cannot be read as HTML."""
+    data = path.read_bytes()
+    tree = lxml.etree.fromstring(data)
     for element in tree.iter(*HTML_IN_FEEDS):
         if element.tag.startswith(ATOM) and element.get("type") != "html":
             continue
         if element.text and element.text.strip():
             assert_safe_html(lxml.html.fragment_fromstring(element.text, create_parent="div"), path)
+    if tree.tag == "rss":  # Atom says what is text (type="text"), so readers need not guess
+        assert not MARKUP_IN_RSS_TEXT.search(data), (path, MARKUP_IN_RSS_TEXT.search(data))
 
 
 def front_matter(values: dict) -> str:
