@@ -110,7 +110,7 @@ class Validator:
         elif isinstance(node, Scalar) and node.kind == "text":
             found = f"'{clip(str(node.value))}'"
             if isinstance(ftype, s.ListOf) and not isinstance(ftype.item, s.Record) and not hint:
-                hint = f"a list of one is written [{node.value}]"
+                hint = f"a list of one is written [{clip(str(node.value))}]"
         # A list of choices already holds commas; a semicolon keeps "found" apart.
         joint = ";" if "," in ftype.describe else ","
         return self.error(node.pos, name, f"expected {ftype.describe}{joint} found {found}", hint)
