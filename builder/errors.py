@@ -8,11 +8,11 @@ use. Messages are part of the interface (tests assert them word for word).
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from pathlib import PurePosixPath
 
 
 class Severity(StrEnum):
@@ -64,7 +64,9 @@ class Diagnostic:
     def github(self, prefix: str = "") -> str:
         """A GitHub Actions workflow command; GitHub wants paths from the repository
         top, which may sit above the hub root, hence `prefix`."""
-        path = str(PurePosixPath(prefix, self.path)) if prefix else self.path
+        # normpath: a hub in a subfolder reads the issue forms at the repository top,
+        # so `hub/../.github/…` must become `.github/…` to land on the file.
+        path = posixpath.normpath(posixpath.join(prefix, self.path)) if prefix else self.path
         what = f"{self.field}: {self.message}" if self.field else self.message
         if self.hint:
             what += f" ({self.hint})"

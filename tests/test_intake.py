@@ -572,6 +572,11 @@ def test_forms_at_the_top_of_the_repository_serve_a_hub_in_a_subfolder(tmp_path,
         "product options differ from hub.yaml's products: missing 'Mobile app' (list the "
         "display name of each product in hub.yaml)\n"
     )
+    # A pull request's annotation needs the path from the repository top.
+    assert cli.main(["check", "--root", str(root), "--format", "github"]) == 0
+    assert capsys.readouterr().out.startswith(
+        "::warning file=.github/ISSUE_TEMPLATE/idea.yml,line=23,col=9::"
+    )
 
 
 def test_an_edited_body_that_follows_no_form_is_refused(make_hub, run):
