@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from functools import lru_cache
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SLUG_RULE = "lower-case letters and digits, words joined by single hyphens"
@@ -17,8 +18,18 @@ def is_slug(text: str) -> bool:
 def slugify(text: str) -> str:
     """Unicode NFKD folded to ASCII, lower case, runs of anything else to one `-`
     (SPEC §8), so `Café Menu` and `cafe-menu` are the same tag."""
+    # A hub repeats the same few hundred tags thousands of times, and each is
+    # slugified by several checks: short texts are remembered.
+    return _slugify_short(text) if len(text) <= 100 else _slugify(text)
+
+
+def _slugify(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_slugify_short = lru_cache(maxsize=16384)(_slugify)
 
 
 def close_to(word: str, candidates, limit: int = 1) -> list[str]:
