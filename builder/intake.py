@@ -12,7 +12,6 @@ add an error is undone, so intake never leaves the hub worse than it found it.
 from __future__ import annotations
 
 import os
-import re
 import sys
 import tempfile
 from collections import Counter
@@ -165,7 +164,7 @@ def plan_idea(root: Path, issue: Issue, form: Form, values: dict, reading: Readi
     body, count = clean(values.get("idea", ""))
     removed += count
     body = body.rstrip()
-    if not re.sub(r"<!--.*?-->", "", body, flags=re.S).strip():
+    if not _without_comments(body).strip():
         label = form.field("idea").label
         raise IntakeError(
             f"issue #{issue.number}: the idea is empty ('### {label}' holds no text); "
@@ -503,3 +502,17 @@ def _undo(path: Path, change: Change, made: list[Path], wrote: bool) -> None:
         _replace(path, change.old)
     for folder in reversed(made):
         folder.rmdir()
+
+
+def _without_comments(text: str) -> str:
+    """`text` less its HTML comments (GitHub's forms leave some), in one pass: the
+    regex `<!--.*?-->` rescans the rest of the text from every unclosed `<!--`."""
+    kept, at = [], 0
+    while (start := text.find("<!--", at)) != -1:
+        end = text.find("-->", start + 4)
+        if end == -1:
+            break  # an unclosed comment is text, as the regex left it
+        kept.append(text[at:start])
+        at = end + 3
+    kept.append(text[at:])
+    return "".join(kept)

@@ -196,6 +196,18 @@ author: mallory
 """
 
 
+def test_a_body_built_to_make_a_regex_backtrack_is_read_in_one_pass(make_hub, run):
+    """Unclosed comments and a heading line of spaces: an issue body is untrusted,
+    and each once cost time quadratic in its length (seconds at this size)."""
+    root = make_hub(HUB)
+    words = "<!--" * 20_000 + " Please add dark mode."
+    body = f"### Your idea\n\n{words}\n\n###{' ' * 50_000}\n\n### Product\n\nWeb app\n\n### Tags\n\n_No response_\n"
+    code, out, err = run(root, event("idea", body=body))
+    assert code == 0, err
+    written = (root / out.strip()).read_text(encoding="utf-8")
+    assert written.endswith(words + "\n\n###\n")
+
+
 def test_hostile_words_stay_words(make_hub, run, tmp_path):
     root = make_hub(HUB)
     code, out, err = run(root, "hostile")
