@@ -40,6 +40,7 @@ from .content import (
     split_front_matter,
 )
 from .errors import Problems, UsageError
+from .limits import DEFAULT_LIMITS, Limits
 from .model import Stamp, Who
 from .schema import IDEA, STATUS_SYNONYMS, STATUSES, UPDATE
 from .slugs import SLUG_RULE, did_you_mean, is_slug, one_edit_apart, slugify
@@ -100,6 +101,8 @@ def answer(
     rel = path.relative_to(root).as_posix()
     config = load_config(root, Problems())
     products = frozenset(config.products) if config else None
+    # Read as check reads it: with the hub's own limits, not the defaults.
+    limits = config.limits if config else DEFAULT_LIMITS
 
     target = Path(os.path.realpath(path))
     try:
@@ -108,7 +111,9 @@ def answer(
     except OSError as exc:
         raise UsageError(f"cannot read {rel}: {exc.strerror or exc}") from None
     problems = Problems()
-    before = validate(load_file(path, rel, IDEA.folder, problems), problems, products)
+    before = validate(
+        load_file(path, rel, IDEA.folder, problems, limits), problems, products, limits
+    )
     errors = [d for d in problems.sorted() if d.severity == "error"]
     if errors:
         count = f"{len(errors)} error{'s' if len(errors) > 1 else ''}"
@@ -117,7 +122,7 @@ def answer(
             tuple(d.text() for d in errors),
         )
     _check_order(before, given, dated=when is not None)
-    found = _edit(original, before, given, products)
+    found = _edit(original, before, given, products, limits)
     if found is None:
         raise Refused(
             f"cannot add the update to {rel} without changing what it says (add it by hand)"
@@ -125,7 +130,9 @@ def answer(
     data, expected = found
     _replace(target, data, rel, expect=original)
     problems = Problems()
-    after = validate(load_file(path, rel, IDEA.folder, problems), problems, products)
+    after = validate(
+        load_file(path, rel, IDEA.folder, problems, limits), problems, products, limits
+    )
     if problems.errors or after.values != expected or after.source.body != before.source.body:
         _replace(target, original, rel, expect=data)
         raise Refused(
@@ -318,12 +325,12 @@ def _flow_items(given: Answer) -> Iterator[str]:
 
 
 def _edit(
-    data: bytes, before: Item, given: Answer, products: frozenset[str] | None
+    data: bytes, before: Item, given: Answer, products: frozenset[str] | None, limits: Limits
 ) -> tuple[bytes, dict[str, Any]] | None:
     """The first candidate edit that reads back as it should, and what it says."""
     for expected in _readings(before.values, given):
         for edited in _edits(data, before, given):
-            if _reads_back(edited, before, products, expected):
+            if _reads_back(edited, before, products, limits, expected):
                 return edited, expected
     return None
 
@@ -344,19 +351,23 @@ def _readings(values: dict[str, Any], given: Answer) -> Iterator[dict[str, Any]]
 
 
 def _reads_back(
-    data: bytes, before: Item, products: frozenset[str] | None, expected: dict[str, Any]
+    data: bytes,
+    before: Item,
+    products: frozenset[str] | None,
+    limits: Limits,
+    expected: dict[str, Any],
 ) -> bool:
     """Whether `data`, read as `cohub check` reads it, says exactly `expected`, with
     the body `before` had."""
     source = before.source
     try:
         front_text, body, body_line = split_front_matter(read_text(data))
-        front = parse_front_matter(front_text, IDEA.noun)
+        front = parse_front_matter(front_text, IDEA.noun, limits)
     except (FrontMatterError, UnicodeDecodeError):
         return False
     problems = Problems()
     edited = Source(source.folder, source.slug, source.path, front, body, body_line)
-    item = validate(edited, problems, products)
+    item = validate(edited, problems, products, limits)
     return not problems.errors and item.values == expected and body == source.body
 
 

@@ -688,3 +688,21 @@ def test_every_idea_of_the_example_hub_takes_an_update(tmp_path, monkeypatch):
         item = validate(load_file(path, rel, "ideas", problems), problems, None)
         assert (problems.errors, item.values["updates"][-1]["note"]) == ([], note)
     assert [d for d in lines(hub, epoch="1895305600") if ": error: " in d] == []
+
+
+def test_update_reads_the_file_within_the_hub_s_own_limits(tmp_path, capsys):
+    """A hub that raised a limit in hub.yaml: the idea passes check there, so new
+    update must read it with the same limits, not the defaults."""
+    many = "".join(f"  - p{n}\n" for n in range(1_200))
+    root = idea_hub(tmp_path, COMMENTED.replace("supporters:\n  - alice\n", f"supporters:\n{many}"))
+    assert update(root, "dark-mode", "--status", "planned", "--by", "alice") == 1
+    capsys.readouterr()
+    hub_yaml = root / "hub.yaml"
+    hub_yaml.write_text(HUB_YAML + "limits:\n  list_length: 2000\n", encoding="utf-8")
+    assert [line for line in lines(root) if ": error:" in line] == []
+    assert update(root, "dark-mode", "--status", "planned", "--by", "alice") == 0
+    (idea,) = [item for item in read(root).items if item.path == IDEA_PATH]
+    assert [u["status"] for u in idea.values["updates"]] == [
+        "under-review",
+        "planned",
+    ]
