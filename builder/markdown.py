@@ -6,12 +6,16 @@ goes through an allow-list sanitizer (nh3, a binding to the Rust ammonia crate: 
 maintained sanitizer beats a hand-rolled one). Several fragments can share one page
 (an idea's body and each answer's note), so every fragment gets an id prefix to keep
 heading and footnote ids unique.
+
+markdown-it-py with cohub's rules below is the reference. Most documents take a fast
+path instead (`fastmd`, the Rust port of markdown-it), which is proven to give the
+same HTML for every document it accepts and hands every other one back.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from html.parser import HTMLParser
 from itertools import accumulate
@@ -28,6 +32,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 
+from . import fastmd
 from .limits import MARKDOWN_NESTING_MAX, SLUG_LENGTH
 from .slugs import slugify
 
@@ -85,6 +90,10 @@ ATTRIBUTE_VALUES = {"td": _ALIGN_VALUES, "th": _ALIGN_VALUES}
 SCHEMES = {"http", "https", "mailto"}
 UGC_REL = "nofollow ugc noopener"
 
+#: Fenced blocks highlighted per build, by (language, code): the same snippet in many
+#: documents, or a document rendered for its page and its feeds, costs Pygments once.
+HIGHLIGHT_CACHE = 1024
+
 _A_TAG = re.compile(r'<a((?:\s[\w:-]+="[^"]*")*)\s*>')
 _HREF = re.compile(r'\shref="([^"]*)"')
 
@@ -92,27 +101,44 @@ _HREF = re.compile(r'\shref="([^"]*)"')
 class Markdown:
     """A configured renderer. One per build: its cache lives and dies with the build."""
 
-    def __init__(self, site_host: str = "") -> None:
+    def __init__(self, site_host: str = "", fast: bool = True) -> None:
+        """`fast`: let the fast path take the documents it can (the output is the same)."""
         self.site_host = site_host
+        self.highlight = lru_cache(maxsize=HIGHLIGHT_CACHE)(_pygments)
         self.md = (
             MarkdownIt("commonmark", {"html": True, "linkify": True, "typographer": True})
             .enable(["table", "strikethrough", "linkify", "replacements", "smartquotes"])
             .use(footnote_plugin)
             .use(tasklists_plugin)
         )
-        self.md.options["highlight"] = _highlight
+        self.md.options["highlight"] = lambda code, lang, _attrs: self.highlight(lang, code)
         self.md.inline.ruler.at("linkify", _linkify)
         self.md.core.ruler.before("block", "cohub_block_nesting", _nesting(RENDER_NESTING))
         self.md.core.ruler.before("inline", "cohub_inline_nesting", _nesting(INLINE_NESTING))
         self.md.core.ruler.push("cohub_headings", _headings)
         self.md.core.ruler.push("cohub_cell_alignment", _cell_alignment)
+        self.fast = (
+            fastmd.FastPath(self.highlight, heading_ids, _fuzzy_ip(self.md.linkify))
+            if fast and fastmd.AVAILABLE
+            else None
+        )
         self.render = lru_cache(maxsize=65536)(self._render)
 
     def _render(self, text: str, doc_id: str = "", ugc: bool = False) -> str:
         """HTML for `text`. `doc_id` prefixes ids; `ugc` marks external links as
         user-generated (customers' words) so search engines do not credit them."""
+        html = self.fast.render(text, doc_id) if self.fast else None
+        if html is None:
+            html = self.reference(text, doc_id)
+        return self.sanitize(html, ugc)
+
+    def reference(self, text: str, doc_id: str = "") -> str:
+        """The reference's HTML for `text` (markdown-it-py), before sanitizing."""
         env = {"docId": doc_id} if doc_id else {}
-        html = self.md.render(text, env)
+        return self.md.render(text, env)
+
+    def sanitize(self, html: str, ugc: bool = False) -> str:
+        """Rendered HTML as the site shows it: allow-listed, with the rel of links."""
         clean = nh3.clean(
             html,
             tags=TAGS,
@@ -231,7 +257,12 @@ def _attribute(value: str) -> str:
     )
 
 
-def _highlight(code: str, lang: str, attrs: str) -> str:
+def _fuzzy_ip(linkify) -> bool:
+    """Whether linkify-it links bare IP addresses (markdown-it-py leaves it off)."""
+    return bool(getattr(linkify, "_opts", {}).get("fuzzy_ip", True))
+
+
+def _pygments(lang: str, code: str) -> str:
     """Pygments HTML for a fenced block with a known language; an empty string makes
     markdown-it fall back to a plain, escaped <pre><code>."""
     if not lang:
@@ -262,30 +293,40 @@ def _headings(state) -> None:
     level is skipped). Each heading gets an id, prefixed per fragment and unique on
     the page, for links to sections; the number to try next is kept per id, so that
     10,000 headings alike cost no more than 10,000 different ones."""
-    prefix = state.env.get("docId", "")
-    used: set[str] = state.env.setdefault("_ids", set())
-    next_number: dict[str, int] = state.env.setdefault("_id_numbers", {})
     tokens: list[Token] = state.tokens
-    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
-    shift = 1 if levels and min(levels) == 1 else 0
-    for i, token in enumerate(tokens):
-        if token.type not in ("heading_open", "heading_close"):
-            continue
-        level = min(int(token.tag[1]) + shift, 6)
-        token.tag = f"h{level}"
-        if token.type == "heading_open":
-            inline = tokens[i + 1]
-            base = slugify(inline.content)[:SLUG_LENGTH].rstrip("-") or "section"
-            if prefix:
-                base = f"{prefix}-{base}"
-            n = next_number.get(base, 1)
-            slug = base if n == 1 else f"{base}-{n}"
-            while slug in used:
-                n += 1
-                slug = f"{base}-{n}"
-            next_number[base] = n
-            used.add(slug)
-            token.attrSet("id", slug)
+    opening = [i for i, t in enumerate(tokens) if t.type == "heading_open"]
+    written = [(int(tokens[i].tag[1]), tokens[i + 1].content) for i in opening]
+    placed = heading_ids(written, state.env.get("docId", ""), state.env)
+    for i, (level, slug) in zip(opening, placed, strict=True):
+        tokens[i].tag = f"h{level}"
+        tokens[i].attrSet("id", slug)
+        close = next(j for j in range(i + 1, len(tokens)) if tokens[j].type == "heading_close")
+        tokens[close].tag = f"h{level}"
+
+
+def heading_ids(
+    headings: Sequence[tuple[int, str]], prefix: str = "", env: dict | None = None
+) -> list[tuple[int, str]]:
+    """(level, id) for each heading of a fragment, given as (level, its text as
+    written): the levels shifted as `_headings` says, the ids prefixed and unique."""
+    env = {} if env is None else env
+    used: set[str] = env.setdefault("_ids", set())
+    next_number: dict[str, int] = env.setdefault("_id_numbers", {})
+    shift = 1 if headings and min(level for level, _ in headings) == 1 else 0
+    placed = []
+    for written_level, content in headings:
+        base = slugify(content)[:SLUG_LENGTH].rstrip("-") or "section"
+        if prefix:
+            base = f"{prefix}-{base}"
+        n = next_number.get(base, 1)
+        slug = base if n == 1 else f"{base}-{n}"
+        while slug in used:
+            n += 1
+            slug = f"{base}-{n}"
+        next_number[base] = n
+        used.add(slug)
+        placed.append((min(written_level + shift, 6), slug))
+    return placed
 
 
 # -- bounds ---------------------------------------------------------------------------
