@@ -81,6 +81,11 @@ def load_file(
     except FrontMatterError as exc:
         problems.error(rel, exc.pos, exc.message, field=exc.field, hint=exc.hint)
         return Source(folder, slug, rel, None, "", 1)
+    except OSError as exc:
+        # Unreadable (permissions), or gone since it was listed (an editor saving
+        # under the preview): a problem with that file, not a crash of the build.
+        problems.error(rel, Pos(), f"cannot be read: {exc.strerror or exc}")
+        return Source(folder, slug, rel, None, "", 1)
     return Source(folder, slug, rel, front, body, body_line)
 
 

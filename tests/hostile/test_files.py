@@ -475,3 +475,21 @@ def test_an_issue_form_linked_outside_is_not_read(root, tmp_path, capsys):
     assert cohub("check", "--root", str(root)) == 0
     captured = capsys.readouterr()
     assert SECRET not in captured.out + captured.err
+
+
+def test_a_file_that_cannot_be_read_is_a_diagnostic(root, monkeypatch):
+    """Permissions do not stop root (CI), so the read itself is made to fail: a file
+    gone or unreadable since it was listed is that file's problem, not a crash."""
+    import builder.content
+
+    real = builder.content.read_regular
+
+    def refuse(path):
+        if path.name == "dark-mode.md":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(builder.content, "read_regular", refuse)
+    assert lines(root) == [
+        "content/ideas/dark-mode.md:1:1: error: cannot be read: Permission denied"
+    ]
