@@ -37,6 +37,8 @@ class BuildResult:
     seconds: float = 0.0
 
     feeds: int = 0
+    #: (stage, seconds) in pipeline order, for `--timings`.
+    timings: tuple[tuple[str, float], ...] = ()
 
     def summary(self) -> str:
         return (
@@ -68,6 +70,7 @@ def build(
     check_out_dir(root, out)  # before resolving: a link in the hub is checked as a link
     out = out.resolve()
     reading = read_hub(root, drafts=drafts, environ=environ)
+    watch.lap("read: config, load, validate, model")
     if reading.problems.errors or reading.hub is None:
         check_templates(theme_environment(root), reading.problems)  # every problem in one run
         return BuildResult(False, reading.problems, out)
@@ -75,11 +78,13 @@ def build(
     routes = plan(hub)
     renderer = Renderer(hub, routes, root, base_url or hub.config.base_url, git_prefix(root))
     check_templates(renderer.env, reading.problems)  # compiled once, for the render too
+    watch.lap("plan URLs, compile templates")
     if reading.problems.errors:
         return BuildResult(False, reading.problems, out)
     shown, notice = display(root, out), progress or sys.stderr
     with Staging(out, shown=shown, wait=lock_timeout, notice=notice) as stage:
         faults = render_all(renderer, routes, stage, jobs, _Progress(progress, watch, len(routes)))
+        watch.lap(f"render and write {len(routes)} pages and feeds ({jobs} jobs)")
         if faults:  # left without commit: the staged files go, the old site stays
             faults.report(reading.problems)
             return BuildResult(False, reading.problems, out)
@@ -90,9 +95,17 @@ def build(
             stage.write("_redirects", redirects)
         files = len(routes) + len(renderer.assets) + (1 if redirects else 0)
         stage.commit()
+    watch.lap("write assets, swap the site in")
     feeds = sum(1 for r in routes if r.is_feed)
     return BuildResult(
-        True, reading.problems, out, len(routes) - feeds, files, watch.seconds, feeds
+        True,
+        reading.problems,
+        out,
+        len(routes) - feeds,
+        files,
+        watch.seconds,
+        feeds,
+        tuple(watch.laps),
     )
 
 

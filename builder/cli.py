@@ -8,6 +8,7 @@ so, with the traceback only under --debug.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -52,7 +53,14 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, help="output folder (default: ROOT/site)")
     build.add_argument("--drafts", action="store_true", help="include drafts")
     build.add_argument("--base-url", help="publish under this URL (deploy previews)")
-    build.add_argument("--jobs", type=int, default=1, metavar="N", help="render with N processes")
+    build.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="render with N processes (default: one per available core)",
+    )
+    build.add_argument("--timings", action="store_true", help="print each stage's time")
 
     serve = commands.add_parser("serve", parents=[common], help="live-reloading preview")
     serve.add_argument(
@@ -138,17 +146,30 @@ def run(args: argparse.Namespace) -> int:
     raise UsageError(f"unknown command {args.command}")
 
 
+def cores() -> int:
+    """The cores this process may run on (a CI container may have fewer than the
+    machine), which is how many render processes a build uses by default."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def run_build(args: argparse.Namespace) -> int:
-    if args.jobs < 1:
-        raise UsageError(f"--jobs must be at least 1, found {args.jobs}")
+    jobs = cores() if args.jobs is None else args.jobs
+    if jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, found {jobs}")
     result = build(
         args.root,
         args.out,
         drafts=args.drafts,
         base_url=args.base_url,
-        jobs=args.jobs,
+        jobs=jobs,
         progress=sys.stderr,
     )
+    if args.timings:
+        for stage, seconds in result.timings:
+            print(f"cohub: {seconds:8.3f} s  {stage}", file=sys.stderr)
     diagnostics = result.problems.sorted()
     for diagnostic in diagnostics:
         print(diagnostic.text(), file=sys.stderr)

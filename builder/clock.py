@@ -35,8 +35,15 @@ class Stopwatch:
     """Elapsed wall time, for the build summary and the progress line; never a date."""
 
     def __init__(self) -> None:
-        self.start = time.perf_counter()
+        self.start = self.last = time.perf_counter()
+        self.laps: list[tuple[str, float]] = []
 
     @property
     def seconds(self) -> float:
         return time.perf_counter() - self.start
+
+    def lap(self, stage: str) -> None:
+        """Record the time since the last lap as `stage`'s (`cohub build --timings`)."""
+        now = time.perf_counter()
+        self.laps.append((stage, now - self.last))
+        self.last = now

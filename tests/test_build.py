@@ -452,6 +452,34 @@ def test_cli_build_reports_a_summary(hub, capsys, monkeypatch):
     assert cli.main(["build", "--root", str(root), "--out", str(root / "content")]) == 2
 
 
+def test_cli_build_renders_on_every_core_and_times_each_stage(hub, capsys, monkeypatch):
+    """--jobs defaults to the cores this process may use; --timings names each stage
+    of the pipeline, in order, before the summary."""
+    import builder.build
+
+    used = []
+    render_all = builder.build.render_all
+    monkeypatch.setattr(
+        builder.build,
+        "render_all",
+        lambda renderer, routes, stage, jobs, progress: (
+            used.append(jobs) or render_all(renderer, routes, stage, jobs, progress)
+        ),
+    )
+    monkeypatch.setattr(cli.os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    root = hub(HUB)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert cli.main(["build", "--root", str(root), "--timings"]) == 0
+    stages = [line.split(" s  ", 1)[1] for line in capsys.readouterr().err.splitlines()[:-1]]
+    assert used == [3]
+    assert stages[0] == "read: config, load, validate, model"
+    assert stages[1] == "plan URLs, compile templates"
+    assert stages[2].startswith("render and write ") and stages[2].endswith(" (3 jobs)")
+    assert stages[3] == "write assets, swap the site in"
+    assert cli.main(["build", "--root", str(root), "--jobs", "1"]) == 0
+    assert used == [3, 1]
+
+
 class FakeTerminal:
     def __init__(self, tty: bool) -> None:
         self.tty, self.written = tty, []
