@@ -54,21 +54,46 @@ MAX_PREFIX = 32
 MAX_BRACKETS = 8
 
 _UNICODE_SPACE = "[\x0b\x0c\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
-_REFUSE = re.compile(
-    r"\[\^|\^\["  # footnotes
-    r"|\[[ xX]\]"  # task list items
-    r'|style="text-align:|code class="language-|</?h[1-6]>'  # raw HTML read as Markdown's
-    rf"|^[ \t>*+\-.)0-9]{{{MAX_PREFIX}}}"  # deep nesting of quotes and lists
-    r"|[\r\0]"  # normalized by both parsers: offsets would move
-    r"|^[ \t>]*(?:[-+*]|[0-9]{1,9}[.)])[ \t]*$"  # an empty list item
-    r"|^ {0,3}>.*\n(?![ \t]*(?:>|$))"  # a quote's lazy continuation
-    r"|^(?! {0,3}~~~).*?~~~"  # a run of tildes other than a fence's
-    r"""|['"][&\\]|(?:;|\\.?)['"]"""  # a quote next to an entity or escape
-    r"""|(?i:\((?:c|r|tm)\)|\+-)['"]|['"](?i:\((?:c|r|tm)\)|\+-)"""  # or to a ™ or ±
-    # Unicode spaces where the reference trims them and the port does not.
-    rf"|(?:^|[\s>|#*+\-.)]){_UNICODE_SPACE}|{_UNICODE_SPACE}(?:$|[\s|#])",
-    re.M,
+#: What sends a document to the reference, line by line (each pattern starts with a
+#: line's "\n", so that the regex engine skips straight to line starts).
+_LINES = re.compile(
+    rf"\n[ \t>*+\-.)0-9]{{{MAX_PREFIX}}}"  # deep nesting of quotes and lists
+    r"|\n[ \t>]*(?:[-+*]|[0-9]{1,9}[.)])[ \t]*(?=\n)"  # an empty list item
 )
+_LAZY_QUOTE = re.compile(r"\n {0,3}>[^\n]*\n(?![ \t]*(?:>|\n|$))")  # a quote's lazy line
+_TILDES = re.compile(r"\n(?! {0,3}~~~)[^\n]*?~~~")  # a run of tildes other than a fence's
+_TASK = re.compile(r"\[[ xX]\]")
+_RAW_HEADING = re.compile(r"</?h[1-6]>")
+_QUOTE_BESIDE = re.compile(
+    r"""['"][&\\]|(?:;|\\.?)['"]"""  # a quote next to an entity or escape
+    r"""|(?i:\((?:c|r|tm)\)|\+-)['"]|['"](?i:\((?:c|r|tm)\)|\+-)"""  # or to a ™ or ±
+)
+#: Unicode spaces where the reference trims them and the port does not.
+_LOOSE_SPACE = re.compile(
+    rf"(?:^|[\s>|#*+\-.)]){_UNICODE_SPACE}|{_UNICODE_SPACE}(?:$|[\s|#])", re.M
+)
+
+
+def _refused(text: str) -> bool:
+    """Whether the scan before rendering sends `text` to the reference."""
+    lines = "\n" + text + "\n"
+    return bool(
+        "[^" in text  # footnotes
+        or "^[" in text
+        or "\r" in text  # normalized by both parsers: offsets would move
+        or "\0" in text
+        or 'style="text-align:' in text  # raw HTML our rewriting would read as Markdown's
+        or 'code class="language-' in text
+        or ("h" in text and _RAW_HEADING.search(text))
+        or ("]" in text and _TASK.search(text))
+        or _LINES.search(lines)
+        or (">" in text and _LAZY_QUOTE.search(lines))
+        or ("~~~" in text and _TILDES.search(lines))
+        or (("'" in text or '"' in text) and _QUOTE_BESIDE.search(text))
+        or (not text.isascii() and _LOOSE_SPACE.search(text))
+    )
+
+
 _BRACKETS = re.compile(r"[^\[\]]+")
 #: A non-ASCII character beside a mark whose meaning depends on its neighbours.
 _BESIDE_MARK = re.compile(r"""[*_~'"]([^\x00-\x7f])|([^\x00-\x7f])[*_~'"]""")
@@ -77,12 +102,14 @@ _BACKTICK_LINE = re.compile(r"^.*`.*$", re.M)
 _FENCE_LINE = re.compile(r" {0,3}```[^`]*$")
 _RUNS = re.compile(r"`+")
 
-#: What the reference's linkify could link in text, loosely: a superset of
-#: linkify-it's `pretest` (itself a superset of its matches) that holds whatever
-#: characters stand next to the text.
-_MAY_LINK = re.compile(r"@|//|(?:https?|ftp|mailto):|www\.|localhost|\.(?:[a-z]{2}|рф)", re.I)
+#: What the reference's linkify could link in text, loosely: `@`, `//`, `www.`,
+#: `localhost` and these, a superset of linkify-it's `pretest` (itself a superset of
+#: its matches) that holds whatever stands next to the text; one check each, as each
+#: alone is fast.
+_SCHEME = re.compile(r"(?:https?|ftp|mailto):", re.I)
+_DOT_NAME = re.compile(r"\.(?:[a-z]{2}|рф)", re.I)
 #: With linkify-it's `fuzzy_ip` (markdown-it-py leaves it off), `1.2.3.4` too.
-_MAY_LINK_IP = re.compile(_MAY_LINK.pattern + r"|\.\d{1,3}\.", re.I)
+_DOTTED_NUMBER = re.compile(r"\.\d{1,3}\.")
 #: What the port's typographer may have made of the text of code and images.
 _TYPOGRAPHED = re.compile("[\u2019\u2018\u201c\u201d\u2013\u2014\u2026±©®™§,?!.]")
 #: The typographer's marks, undone, so text is tested for links as linkify saw it.
@@ -148,7 +175,7 @@ class FastPath:
         """`highlight(lang, code)`: the reference's Pygments HTML or "";
         `heading_ids`: the reference's ids for a fragment's headings; `fuzzy_ip`:
         whether the reference's linkify-it links bare IP addresses."""
-        self.may_link = _MAY_LINK_IP if fuzzy_ip else _MAY_LINK
+        self.fuzzy_ip = fuzzy_ip
         self.md = markdown_it_pyrs.MarkdownIt("commonmark").enable_many(
             ["table", "strikethrough", "replacements", "smartquotes"]
         )
@@ -165,7 +192,7 @@ class FastPath:
         `text` must go to the reference."""
         if (
             len(text) > MAX_LENGTH
-            or _REFUSE.search(text)
+            or _refused(text)
             or _brackets_deep(text)
             or _unpaired_backticks(text)
             or ("![" in text and _image_lines(text))
@@ -175,7 +202,7 @@ class FastPath:
         try:
             html = self.md.render(text)
             if (
-                _may_link(html, self.may_link)
+                _may_link(html, self.fuzzy_ip)
                 or "<blockquote>\n</blockquote>" in html
                 or _quotes_across_blocks(text, html)
                 or _SPACES_CODE.search(html)
@@ -334,7 +361,10 @@ def _quotes_across_blocks(text: str, html: str) -> bool:
     block but the first may begin with a quote, none but the last may end with one,
     and each must close every quote it opens and open every one it closes (a closing
     single quote between letters, or with none open, is an apostrophe)."""
-    if not _QUOTE.search(html):
+    if "'" not in text and '"' not in text:
+        return False  # the port made no quote curly
+    html = _CODE_SPAN.sub("", html)  # quotes in code are as written (see `_verbatim`)
+    if not _QUOTE.search(_TAG.sub("", html)):
         return False
     if _CURLY.search(text) and ("'" in text or '"' in text):
         return True  # quotes typed curly cannot be told from those the port made
@@ -369,14 +399,22 @@ def _between_letters(text: str, at: int) -> bool:
     return 0 < at < len(text) - 1 and text[at - 1].isalnum() and text[at + 1].isalnum()
 
 
-def _may_link(html: str, pattern: re.Pattern = _MAY_LINK) -> bool:
+def _may_link(html: str, ip: bool = True) -> bool:
     """Whether the reference could link some of the text (cohub's rule at `://`,
     markdown-it's linkify of `www.`, `name.org`, `a@b.example`): its words, outside
     tags and code, and an image's words (cohub's rule reads them too)."""
     words = _TAG.sub("\n", _CODE_SPAN.sub("\n", html))
     if "<img" in html:
         words += "\n" + "\n".join(_ALT.findall(html))
-    return bool(pattern.search(words) or pattern.search(words.translate(_UNTYPOGRAPHED)))
+    for variant in (words, words.translate(_UNTYPOGRAPHED)):
+        folded = variant.casefold()  # as loose as the pretest's IGNORECASE, or looser
+        if "@" in folded or "//" in folded or "www." in folded or "localhost" in folded:
+            return True
+        if _DOT_NAME.search(variant) or (":" in folded and _SCHEME.search(folded)):
+            return True
+        if ip and _DOTTED_NUMBER.search(variant):
+            return True
+    return False
 
 
 def _aligned(html: str) -> str:

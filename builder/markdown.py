@@ -265,14 +265,24 @@ def _fuzzy_ip(linkify) -> bool:
 def _pygments(lang: str, code: str) -> str:
     """Pygments HTML for a fenced block with a known language; an empty string makes
     markdown-it fall back to a plain, escaped <pre><code>."""
-    if not lang:
+    lexer = _lexer(lang) if lang else None
+    if lexer is None:
         return ""
-    try:
-        lexer = get_lexer_by_name(lang)
-    except ClassNotFound:
-        return ""
-    body = highlight(code, lexer, HtmlFormatter(nowrap=True))
+    body = highlight(code, lexer, _FORMATTER)
     return f'<pre class="highlight"><code>{body}</code></pre>\n'
+
+
+#: One formatter for every block: making one builds its whole stylesheet.
+_FORMATTER = HtmlFormatter(nowrap=True)
+
+
+@lru_cache(maxsize=256)
+def _lexer(lang: str):
+    """The lexer Pygments has for `lang`, or None (looked up once per language)."""
+    try:
+        return get_lexer_by_name(lang)
+    except ClassNotFound:
+        return None
 
 
 def _cell_alignment(state) -> None:
