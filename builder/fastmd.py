@@ -9,21 +9,35 @@ document that uses something the fast path does not reproduce goes to the
 reference instead, decided by a cheap scan before rendering and by checks on what
 was rendered (`FastPath.render` returns None). tests/test_markdown_fast.py proves
 the two paths give byte-identical sanitized HTML over the shared benchmark corpus,
-the example hub and documents made to tell them apart.
+the example hub, documents made to tell them apart and a seeded soup of marks.
 
-What goes to the reference:
+What goes to the reference, each found by the differential test or a fuzzer:
 
 - footnotes (`[^1]`, `^[inline]`) and task lists (`[ ]`, `[x]`): the port writes
   other ids and attributes;
-- any text that linkify could turn into a link (`https://…`, `www.…`, `name.org`,
-  `a@b.example`): linkify-it and the port's linkify disagree at the edges, and
-  cohub has its own linear-time rule;
+- any text that linkify could read as a link (`https://…`, `www.…`, `name.org`,
+  `a@b`, even as a link's text): linkify-it and the port's linkify disagree at the
+  edges, and cohub has its own linear-time rule;
 - raw HTML that cohub's rewriting could mistake for Markdown's (`<h2>`,
-  `text-align`, `language-`);
-- deep nesting (a line opening 32 or more quotes and lists, brackets nested more
-  than 8 deep), where markdown-it-py's nesting bounds apply, and documents over
-  50,000 characters or with `\\r` or NUL, whose offsets normalizing would move;
+  `style="text-align:`, `code class="language-`);
+- smart quotes the port reads otherwise: it pairs them across blocks and reads a
+  block's edge from the next one, so a quote at a block's edge (but the document's
+  own), one left open, one beside an entity, escape, `(c)`, `+-` or Unicode symbol,
+  quotes in code spans or images' text, and typed curly quotes beside straight ones;
+- emphasis marks beside a Unicode symbol (`*€5*`), tilde runs but a fence's (`~~~`);
+- Unicode spaces where the reference trims them (a line's or a cell's edge);
+- block structure read otherwise: an empty list item, a quote's lazy continuation, a
+  table right under a line, a table row that may start a list, a table's first line
+  without `|`, an empty quote, a tight list item's text running into code or HTML, a
+  last line without its newline in code or HTML, a setext heading in a list, a code
+  span of spaces only, an image's text over more than a line;
+- deep nesting (a line opening 32 or more quotes and lists, brackets 9 deep), where
+  markdown-it-py's bounds apply and the port's recursion grows; over 50,000
+  characters; `\\r` or NUL, which normalizing moves; the port's panic on `[a `b`;
 - anything the checks after rendering do not find as expected.
+
+The typographer's changes to code spans and images' text are undone from a render
+without it; headings' text as written is read from the port's syntax tree.
 """
 
 from __future__ import annotations
@@ -60,7 +74,9 @@ _LINES = re.compile(
     rf"\n[ \t>*+\-.)0-9]{{{MAX_PREFIX}}}"  # deep nesting of quotes and lists
     r"|\n[ \t>]*(?:[-+*]|[0-9]{1,9}[.)])[ \t]*(?=\n)"  # an empty list item
 )
-_LAZY_QUOTE = re.compile(r"\n {0,3}>[^\n]*\n(?![ \t]*(?:>|\n|$))")  # a quote's lazy line
+#: A quote's lazy continuation: a line opening a quote (at any depth) followed by one
+#: that does not.
+_LAZY_QUOTE = re.compile(r"\n[ \t>*+\-.)0-9]*>[^\n]*\n(?![ \t]*(?:>|\n|$))")
 _TILDES = re.compile(r"\n(?! {0,3}~~~)[^\n]*?~~~")  # a run of tildes other than a fence's
 _TASK = re.compile(r"\[[ xX]\]")
 _RAW_HEADING = re.compile(r"</?h[1-6]>")
@@ -137,6 +153,19 @@ _SPACES_CODE = re.compile(r"<code> +</code>")
 _BLANK = re.compile(r"[ \t>]*")
 _DELIMITER = re.compile(r"^[ \t>]*[|:\-][-:| \t]*$", re.M)
 _BLOCK_START = re.compile(r"[ \t]*(?:[-+*>#<]|[0-9]{1,9}[.)]|```|~~~)")
+_ENTITY_OR_ESCAPE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);|\\")
+_QUOTE_AT_TAG = re.compile(
+    "(?:>|&[a-z]+;)(?:['\"\u201c\u201d\u2018\u2019]|&quot;)"
+    "|(?:['\"\u201c\u201d\u2018\u2019]|&quot;)(?:<|&[a-z]+;)"
+)
+_BESIDE_QUOTE = re.compile(
+    "['\"\u201c\u201d\u2018\u2019]([^\x00-\x7f])|([^\x00-\x7f])['\"\u201c\u201d\u2018\u2019]"
+)
+#: The inline tags Markdown writes, and curly quotes.
+_MARKUP_OR_CURLY = re.compile(r"<(/?(?:em|strong|s|a)\b)[^>]*>|([\u201c\u201d\u2018\u2019])")
+#: Those tags written as raw HTML, which the reference does not count as depth: a
+#: document with one has its curly quotes paired by the reference.
+_RAW_MARKUP = re.compile(r"</?(?:em|strong|s|a)\b")
 _CURLY = re.compile("[\u201c\u201d\u2018\u2019]")
 _QUOTE = re.compile("[\u201c\u201d\u2018\u2019'\"]|&quot;")
 _STARTS_QUOTED = re.compile("^(?:[\u201c\u201d\u2018\u2019'\"]|&quot;)")
@@ -364,10 +393,21 @@ def _quotes_across_blocks(text: str, html: str) -> bool:
     if "'" not in text and '"' not in text:
         return False  # the port made no quote curly
     html = _CODE_SPAN.sub("", html)  # quotes in code are as written (see `_verbatim`)
-    if not _QUOTE.search(_TAG.sub("", html)):
+    flat = _TAG.sub("", html).replace("&quot;", '"')
+    if not _QUOTE.search(flat):
         return False
+    # What stands beside a quote is read through markup with no text of its own
+    # (`*`, `[](…)`): an entity's or escape's character, or a symbol, read there
+    # is read otherwise by the two.
+    if _ENTITY_OR_ESCAPE.search(text) and _QUOTE_AT_TAG.search(html):
+        return True
+    for match in _BESIDE_QUOTE.finditer(flat):
+        char = match.group(1) or match.group(2)
+        if ord(char) > 0xFFFF or unicodedata.category(char)[0] == "S":
+            return True
     if _CURLY.search(text) and ("'" in text or '"' in text):
         return True  # quotes typed curly cannot be told from those the port made
+    raw_markup = bool(_RAW_MARKUP.search(text))
     blocks = [(block, _TAG.sub("", block).strip()) for block in _BLOCK_TAG.split(html)]
     blocks = [(block, words) for block, words in blocks if words]
     for at, (block, words) in enumerate(blocks):
@@ -377,22 +417,32 @@ def _quotes_across_blocks(text: str, html: str) -> bool:
             at < len(blocks) - 1 and _ENDS_QUOTED.search(words)
         ):
             return True
-        double = single = 0
-        for match in _CURLY.finditer(block):
-            mark = match.group()
-            if mark == "\u201c":
-                double += 1
-            elif mark == "\u201d":
-                if not double:
-                    return True
-                double -= 1
-            elif mark == "\u2018":
-                single += 1
-            elif single and not _between_letters(block, match.start()):
-                single -= 1
-        if double or single:
+        if _CURLY.search(block) and (raw_markup or _unpaired_in(block)):
             return True
     return False
+
+
+def _unpaired_in(block: str) -> bool:
+    """Whether a block's curly quotes may not pair as the reference pairs them: each
+    opened one closed in the block, at the same depth of emphasis and links (the
+    reference pairs none across them)."""
+    depth = 0
+    double: list[int] = []
+    single: list[int] = []
+    for match in _MARKUP_OR_CURLY.finditer(block):
+        tag, mark = match.group(1), match.group(2)
+        if tag is not None:
+            depth += -1 if tag.startswith("/") else 1
+        elif mark == "\u201c":
+            double.append(depth)
+        elif mark == "\u2018":
+            single.append(depth)
+        elif mark == "\u201d":
+            if not double or double.pop() != depth:
+                return True
+        elif single and not _between_letters(block, match.start()) and single.pop() != depth:
+            return True
+    return bool(double or single)
 
 
 def _between_letters(text: str, at: int) -> bool:
@@ -521,7 +571,7 @@ def _image_lines(text: str) -> bool:
     the line break in its alt text, the port drops it. Conservatively, any image
     whose line holds code, an escape or a tag after it, or fewer `]` than `[`."""
     for rest in _IMAGE.findall(text):
-        if "`" in rest or "\\" in rest or "<" in rest:
+        if "`" in rest or "\\" in rest or "<" in rest or "&" in rest:
             return True
         depth = 1
         for mark in _BRACKETS.sub("", rest):

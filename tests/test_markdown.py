@@ -8,9 +8,10 @@ from lxml import html as lxml_html
 from builder.markdown import Markdown, absolute_links, pygments_css
 
 
-@pytest.fixture
-def md():
-    return Markdown(site_host="hub.example.com")
+@pytest.fixture(params=[True, False], ids=["fast", "reference"])
+def md(request):
+    """Each test runs with the fast path and with the reference alone."""
+    return Markdown(site_host="hub.example.com", fast=request.param)
 
 
 def tree(fragment: str):

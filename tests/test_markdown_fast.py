@@ -153,6 +153,8 @@ ADVERSARIAL = {
     "| a |\n|---|\n| 'quoted' |\n": False,  # a quote at a cell's edge
     "x '&amp; y\n": False,
     "(c)'x'\n": False,
+    'b&#xF;[]()""\n': False,  # an entity's character read through an empty link
+    '[\u20ac](/x)"q" z\n': False,  # a symbol read through a link's end
     "Typed \u2019 and typed \u201cquotes\u201d alone are fine.\n": True,
     "Typed \u2019 beside 'straight' ones\n": False,
     "`a -- b... (c)` this code, ![an image -- of (c)](/a.png)\n": True,  # kept as written
@@ -232,6 +234,83 @@ def test_identical_over_a_soup_of_marks(md):
     assert different == []
     assert accepted > 100  # the soup is hostile: most of it goes to the reference
     report("soup of marks", accepted, len(documents))
+
+
+WORDS = [
+    "the",
+    "idea",
+    "team",
+    "invoice",
+    "customer",
+    "report",
+    "export",
+    "mobile",
+    "app",
+    "feedback",
+    "round",
+    "bank",
+]
+WORDS += ["café", "Zürich", "日本", "don't", "it's", "customers'", "'90s", "rock 'n' roll"]
+#: What a word of the prose below may become, `{w}` standing for the word.
+DECORATIONS = [
+    *('"{w}"', "'{w}'", "*{w}*", "**{w}**", "_{w}_", "~~{w}~~", "`{w}`", "`a -- b`"),
+    *("`f(c)...`", "[{w}](/ideas/{w}/)", "![{w} -- pic](/{w}.png)", "<kbd>{w}</kbd>"),
+    *("{w} --", "{w}...", "(c) {w}", "{w} +-", "&amp; {w}", "&copy;{w}", "\\*{w}"),
+    *("{w}\u00a0%", '"{w}', '{w}"', "\u201c{w}\u201d", "{w}\u2014", "{w}."),
+]  # fmt: skip
+
+
+def prose(rng: random.Random, depth: int = 0) -> str:
+    """A block of prose as people write it: quoted, emphasized, linked, in lists,
+    quotes, tables and code."""
+
+    def sentence() -> str:
+        words = [rng.choice(WORDS) for _ in range(rng.randint(3, 14))]
+        for _ in range(rng.randint(0, 3)):
+            at = rng.randrange(len(words))
+            words[at] = rng.choice(DECORATIONS).replace("{w}", words[at])
+        return " ".join(words).capitalize() + rng.choice([".", "!", "?", ":", '."', ".'", ""])
+
+    kind = rng.random()
+    if kind < 0.12:
+        return "#" * rng.randint(1, 4) + " " + sentence()
+    if kind < 0.3 and depth < 3:
+        mark, loose = rng.choice(["-", "*", "1.", "2)"]), rng.random() < 0.3
+        items = [
+            f"{mark} {sentence()}"
+            + ("\n  " + prose(rng, depth + 1).replace("\n", "\n  ") if rng.random() < 0.2 else "")
+            for _ in range(rng.randint(1, 4))
+        ]
+        return ("\n\n" if loose else "\n").join(items)
+    if kind < 0.38:
+        return "> " + "\n> ".join(sentence() for _ in range(rng.randint(1, 2)))
+    if kind < 0.45:
+        columns = rng.randint(1, 3)
+        rows = ["| " + " | ".join(rng.choice(WORDS) for _ in range(columns)) + " |"]
+        rows.append("|" + "|".join([rng.choice(["---", ":--", "--:", ":-:"])] * columns) + "|")
+        for _ in range(rng.randint(1, 3)):
+            rows.append(
+                "| " + " | ".join(sentence()[:30].replace("|", "/") for _ in range(columns)) + " |"
+            )
+        return "\n".join(rows)
+    if kind < 0.52:
+        info = rng.choice(["python", "js", "nope", "", "json {x}"])
+        return f"```{info}\n" + rng.choice(["x = 'a' -- b", 'print("hi")', "a < b && c"]) + "\n```"
+    if kind < 0.55:
+        return "<details><summary>More</summary>\n\n" + sentence() + "\n\n</details>"
+    return "\n".join(sentence() for _ in range(rng.randint(1, 3)))
+
+
+def test_identical_over_generated_prose(md):
+    rng = random.Random(20261202)
+    documents = []
+    for n in range(1500):
+        blocks = [prose(rng) for _ in range(rng.randint(1, 8))]
+        documents.append(("\n\n".join(blocks) + rng.choice(["\n", ""]), "d", n % 2 == 0))
+    accepted, different = differ(md, documents)
+    assert different == []
+    assert accepted > 150  # quote-heavy on purpose: quotes at blocks' edges go to the reference
+    report("generated prose", accepted, len(documents))
 
 
 def test_without_the_fast_path_the_output_is_the_same():
