@@ -20,17 +20,19 @@ What goes to the reference, each found by the differential test or a fuzzer:
   edges, and cohub has its own linear-time rule;
 - raw HTML that cohub's rewriting could mistake for Markdown's (`<h2>`,
   `style="text-align:`, `code class="language-`);
-- smart quotes the port reads otherwise: it pairs them across blocks and reads a
-  block's edge from the next one, so a quote at a block's edge (but the document's
-  own), one left open, one beside an entity, escape, `(c)`, `+-` or Unicode symbol,
-  quotes in code spans or images' text, and typed curly quotes beside straight ones;
+- smart quotes the port reads otherwise: it pairs them across blocks and across
+  emphasis and links, and reads a block's edge from the next block, so a quote at a
+  block's edge (but the document's own), one left open in its block, a pair across
+  emphasis or a link, one beside an entity, escape, `(c)`, `+-` or Unicode symbol
+  (even through markup with no text, `*"x"*`), quotes in code spans or images' text
+  the port changed, and typed curly quotes beside straight ones;
 - emphasis marks beside a Unicode symbol (`*€5*`), tilde runs but a fence's (`~~~`);
 - Unicode spaces where the reference trims them (a line's or a cell's edge);
 - block structure read otherwise: an empty list item, a quote's lazy continuation, a
   table right under a line, a table row that may start a list, a table's first line
   without `|`, an empty quote, a tight list item's text running into code or HTML, a
   last line without its newline in code or HTML, a setext heading in a list, a code
-  span of spaces only, an image's text over more than a line;
+  span of spaces only, an image's text over more than a line or with an entity;
 - deep nesting (a line opening 32 or more quotes and lists, brackets 9 deep), where
   markdown-it-py's bounds apply and the port's recursion grows; over 50,000
   characters; `\\r` or NUL, which normalizing moves; the port's panic on `[a `b`;
