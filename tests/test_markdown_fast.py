@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import require
 
 from builder import fastmd
 from builder.markdown import Markdown
@@ -80,8 +81,9 @@ def shared_bench() -> Path | None:
 @pytest.fixture(scope="module")
 def corpus_hub(tmp_path_factory) -> Path:
     bench = shared_bench()
-    if bench is None:
-        pytest.skip("the shared benchmark corpus (shared/bench/) is not beside the repository")
+    # Laid beside the repository for every session and CI run: missing there is a
+    # failure (require), not a silent skip.
+    require(bench, "the shared benchmark corpus (shared/bench/ beside the repository)")
     out = tmp_path_factory.mktemp("corpus")
     quiet = {"stdout": subprocess.DEVNULL, "check": True}
     gen = [sys.executable, str(bench / "gen_corpus.py"), "--flavor", "hugo", "-n", "1000"]
