@@ -42,8 +42,10 @@ ALLOWED_PREFIXES = ("readme", "license", "licence")
 PLACEHOLDER_BASE_URL = "https://change-me.example/"
 #: The products a new hub starts with, as hub.yaml lists them.
 STARTER_PRODUCTS = (("web", "Web app"), ("mobile", "Mobile app"))
-#: The Python the workflows and Netlify use; cohub runs on 3.11 and up.
-PYTHON_VERSION = "3.13"
+#: The Python the workflows and Netlify use; cohub runs on 3.11 and up. 3.12 is the
+#: newest with wheels of markdown-it-pyrs, cohub's Markdown fast path: on a later
+#: Python every document takes the (identical, slower) reference renderer.
+PYTHON_VERSION = "3.12"
 #: The Netlify command line's major version for deploys (`npx netlify-cli@N`).
 NETLIFY_CLI = "27"
 
