@@ -374,8 +374,18 @@ def markdown_excess(text: str, nesting: int, rows: int) -> tuple[int, str, str, 
     small part of the cost of rendering (no inline parsing, no sanitizing), so
     `check` asks it for every body and Markdown field.
     """
-    if "|" not in text and not _MAY_NEST.search(text):
-        return None  # neither a table nor a container: the common case, at no cost
+    if "|" not in text and "[^" not in text and not _MAY_NEST.search(text):
+        # Neither a table nor a container: the common case, at no cost. (A footnote's
+        # definition opens its container after a label, `[^1]: - …`, which the
+        # pattern of line starts does not see.)
+        return None
+    if _within_bounds(text, nesting, rows):
+        return None  # no line could reach either limit: nothing to parse
+    return _parsed_excess(text, nesting, rows)
+
+
+def _parsed_excess(text: str, nesting: int, rows: int) -> tuple[int, str, str, str] | None:
+    """`markdown_excess` as the block parser answers it, for any text."""
     md = _block_parser(nesting)
     tokens: list[Token] = []
     md.block.parse(text, md, {}, tokens)
@@ -395,6 +405,36 @@ def markdown_excess(text: str, nesting: int, rows: int) -> tuple[int, str, str, 
                 return _line(token), message, "table_rows", "split it"
     return None
 
+
+def _within_bounds(text: str, nesting: int, rows: int) -> bool:
+    """Whether `text` cannot go past either limit, by counting alone.
+
+    Every quote or list open at a line takes at least one column of that line's
+    prefix (a `>`, a list marker, or the indentation a nested item needs), and a
+    line that is not a lazy continuation carries the markers of every container
+    around it; a lazy line only continues a paragraph and opens nothing. So no line
+    is nested deeper than its prefix is wide. A table's rows are consecutive
+    non-blank lines after its header and delimiter. Both bounds are loose, so a
+    text they pass is one the block parser would pass too (tested against it); it
+    spares `check` a parse of nearly every body. A footnote's definition opens
+    its container after a label (`[^1]: > …`), so a text with one is parsed."""
+    if "[^" in text:
+        return False
+    widest, run, longest = 0, 0, 0
+    for line in text.split("\n"):
+        if not line.strip():
+            run = 0
+            continue
+        run += 1
+        longest = max(longest, run)
+        prefix = len(line) - len(line.lstrip(_PREFIX_CHARS))
+        widest = max(widest, prefix + 3 * line.count("\t", 0, prefix))  # a tab: 4 columns
+    return widest <= nesting and longest <= rows + 2
+
+
+#: What the prefix of a nested line is made of: indentation, quote markers, bullets
+#: and the digits and delimiters of ordered list markers.
+_PREFIX_CHARS = " \t>-+*.)0123456789"
 
 #: A line that may open a quote or a list: the only way Markdown nests blocks.
 _MAY_NEST = re.compile(r"^[ \t>]*(?:>|[-+*][ \t]|[-+*]$|[0-9]{1,9}[.)](?:[ \t]|$))", re.M)

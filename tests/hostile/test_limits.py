@@ -329,3 +329,29 @@ def test_a_stranger_one_typo_from_one_of_many_profiles_is_warned_about(tmp_path)
         "content/ideas/dark-mode.md:5:14: warning: supporters[1]: 'persom-17' has no profile "
         "in content/people/ (did you mean 'person-17'?)"
     ]
+
+
+def test_the_counting_shortcut_agrees_with_the_block_parser():
+    """`check` skips the block parse of a text whose line prefixes and runs of lines
+    are too short to reach a limit; over random nested Markdown (small limits, so
+    both answers occur) the shortcut never changes the verdict."""
+    import random
+
+    from builder import markdown
+
+    pieces = ["> ", ">", "- ", "* ", "1. ", "10) ", "  ", "    ", "\t", "[^a]: ", "| a | b |"]
+    pieces += ["|---|---|", "| 1 | 2 |", "x", "", "text", "-", "+ ", "```", "<div>", "==="]
+    rng = random.Random(7)
+    verdicts = set()
+    for _ in range(3000):
+        lines = [
+            "".join(rng.choices(pieces, k=rng.randint(0, 6))) for _ in range(rng.randint(1, 12))
+        ]
+        text, nesting, rows = "\n".join(lines), rng.randint(1, 5), rng.randint(1, 4)
+        fast = markdown.markdown_excess(text, nesting, rows)
+        shortcut = markdown._within_bounds(text, nesting, rows)
+        assert fast == markdown._parsed_excess(text, nesting, rows), text
+        verdicts.add((shortcut, fast is None))
+    assert (True, True) in verdicts and (False, False) in verdicts
+    # A footnote opens its container after a label, where no line-start pattern looks.
+    assert markdown.markdown_excess("[^a]: " + "- " * 25 + "x", 20, 1000) is not None
