@@ -45,7 +45,7 @@ from .model import Stamp, Who
 from .schema import IDEA, STATUS_SYNONYMS, STATUSES, UPDATE
 from .slugs import SLUG_RULE, did_you_mean, is_slug, one_edit_apart, slugify
 from .splice import SpliceError, Style, edits, quoted, scalar
-from .validate import Item, parse_stamp, validate
+from .validate import FORBIDDEN, Item, parse_stamp, validate
 
 #: Lines the edit writes are wrapped to this width, like the example hub's notes.
 WIDTH = 88
@@ -182,22 +182,21 @@ def _answer(
 def _check_note(note: str) -> None:
     if not note.strip():
         raise UsageError("--note is empty (leave it out, or write the answer)")
-    for number, line in enumerate(note.split("\n"), start=1):
-        for column, char in enumerate(line, start=1):
-            code = ord(char)
-            where = f"at line {number}, column {column}"
-            if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte of the command line
-                raise UsageError(f"--note is not UTF-8 (byte 0x{code - 0xDC00:02x} {where})")
-            if 0xD800 <= code <= 0xDFFF:
-                raise UsageError(f"--note is not UTF-8 (a lone surrogate U+{code:04X} {where})")
-            if unicodedata.category(char) == "Cc" and char != "\t":
-                raise UsageError(
-                    f"--note holds a control character (U+{code:04X}) {where} (remove it)"
-                )
-            if 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
-                raise UsageError(
-                    f"--note holds a Unicode non-character (U+{code:04X}) {where} (remove it)"
-                )
+    # The characters no text may hold are validate's one rule (SPEC §7); only how
+    # the command line says so is its own.
+    found = FORBIDDEN.search(note)
+    if found is None:
+        return
+    char, code = found[0], ord(found[0])
+    before = note[: found.start()]
+    where = f"at line {before.count(chr(10)) + 1}, column {len(before) - before.rfind(chr(10))}"
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte of the command line
+        raise UsageError(f"--note is not UTF-8 (byte 0x{code - 0xDC00:02x} {where})")
+    if 0xD800 <= code <= 0xDFFF:
+        raise UsageError(f"--note is not UTF-8 (a lone surrogate U+{code:04X} {where})")
+    if unicodedata.category(char) == "Cc":
+        raise UsageError(f"--note holds a control character (U+{code:04X}) {where} (remove it)")
+    raise UsageError(f"--note holds a Unicode non-character (U+{code:04X}) {where} (remove it)")
 
 
 def _check_handle(root: Path, by: str) -> None:

@@ -9,7 +9,7 @@ customer's and are kept, save what no reader can see and `check` would refuse.
 from __future__ import annotations
 
 import json
-import unicodedata
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from .errors import UsageError
 from .slugs import is_slug, slugify
+from .validate import FORBIDDEN
 
 #: The label a maintainer adds to take an issue in.
 ACCEPTED = "accepted"
@@ -156,26 +157,16 @@ def _json_kind(value) -> str:
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def _dropped(char: str) -> bool:
-    """Control characters other than tab and newline, Unicode non-characters, lone
-    surrogates and bidi controls: what `check` refuses or no reader can see."""
-    if char in "\t\n":
-        return False
-    code = ord(char)
-    return (
-        unicodedata.category(char) in ("Cc", "Cs")
-        or 0xFDD0 <= code <= 0xFDEF
-        or (code & 0xFFFE) == 0xFFFE
-        or char in _BIDI
-    )
+#: What intake drops from an issue's words: what `check` refuses in any text (one
+#: rule, `validate.FORBIDDEN`), and bidi controls, which no reader can see.
+_DROPPED = re.compile(f"{FORBIDDEN.pattern}|[{''.join(sorted(_BIDI))}]")
 
 
 def clean(text: str) -> tuple[str, int]:
     """`text` with line endings made LF and invisible controls removed, and how many
     characters were removed (a customer's words are otherwise kept as written)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    kept = "".join(c for c in text if not _dropped(c))
-    return kept, len(text) - len(kept)
+    return _DROPPED.subn("", text)
 
 
 def one_line(text: str) -> tuple[str, int]:
@@ -184,7 +175,7 @@ def one_line(text: str) -> tuple[str, int]:
 
 
 def _unsafe(text: str) -> bool:
-    return any(_dropped(c) or c.isspace() for c in text)
+    return _DROPPED.search(text) is not None or any(c.isspace() for c in text)
 
 
 def shown(text: str, limit: int = 60) -> str:

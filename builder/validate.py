@@ -42,7 +42,7 @@ _PATH_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
 #: a CRLF is gone since loading), Unicode non-characters (U+FDD0 to U+FDEF, and the last
 #: two code points of every plane), and the lone surrogates YAML's escapes can make.
 #: XML 1.0 refuses most of them, so a feed would fail to build; none is ever meant.
-_FORBIDDEN = re.compile(
+FORBIDDEN = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff"
     + "".join(f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(1, 17))
     + "]"
@@ -399,7 +399,7 @@ def _shape_fits(node: Node, ftype: s.FieldType) -> bool:
 
 def forbidden_character(text: str) -> tuple[int, str] | None:
     """(index, what it is) of the first character in `text` that no text may hold."""
-    match = _FORBIDDEN.search(text)
+    match = FORBIDDEN.search(text)
     if match is None:
         return None
     char = match[0]
@@ -428,7 +428,7 @@ def url_problem(text: str, *, site: bool = False) -> str | None:
         if char.isprintable() and not char.isspace():
             return f"'{char}' cannot be in a URL as it is: percent-encode it as %{ord(char):02X}"
         return f"{'a space' if char == ' ' else f'U+{ord(char):04X}'} cannot be in a URL"
-    if _FORBIDDEN.search(text):
+    if FORBIDDEN.search(text):
         return "a URL holds no control character or non-character"
     try:
         parts = urlsplit(text)
