@@ -29,6 +29,7 @@ from corpus import OUT, corpus
 from synthetic import write_hub
 
 from builder.build import build
+from builder.engine.revision import Revision
 from builder.pipeline import read_hub
 from builder.render import Renderer
 from builder.urls import plan
@@ -42,7 +43,7 @@ def run_once(root: Path, out: Path) -> dict[str, float]:
     reading = read_hub(root, environ=ENV)
     t1 = time.perf_counter()
     routes = plan(reading.hub)
-    renderer = Renderer(reading.hub, routes, root, reading.hub.config.base_url)
+    renderer = Renderer(Revision(reading.hub), routes, root, reading.hub.config.base_url)
     t2 = time.perf_counter()
     pages = [r for r in routes if r.kind not in ("atom", "rss")]
     feeds = [r for r in routes if r.kind in ("atom", "rss")]

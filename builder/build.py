@@ -6,23 +6,34 @@ into a staging folder that replaces the output whole (see `output`).
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
 import sys
-import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from .check import git_prefix
-from .clock import Stopwatch
-from .errors import Problems, UsageError, WriteError
+from .clock import Stopwatch, build_date
+from .content import content_files
+from .engine.cache import (
+    Cache,
+    Files,
+    Stamp,
+    State,
+    code_key,
+    inputs_key,
+    intact,
+    manifest,
+    site_key,
+)
+from .engine.revision import Revision
+from .engine.site import Built, carried, render_routes, to_render
+from .errors import Problems, UsageError
+from .files import check_tree
 from .output import LOCK_TIMEOUT, Staging, check_out_dir, display
 from .pipeline import read_hub
 from .render import Renderer, theme_environment
-from .templating import Faults, TemplateFault, check_templates
+from .templating import check_templates
 from .urls import Route, plan
 from .validate import url_problem
 
@@ -57,9 +68,12 @@ def build(
     environ: Mapping[str, str] | None = None,
     progress: TextIO | None = None,
     lock_timeout: float = LOCK_TIMEOUT,
+    cache: bool = True,
 ) -> BuildResult:
     """Build the site of the hub at `root` into `out` (default `root/site`), waiting
-    up to `lock_timeout` seconds for another build of the same output."""
+    up to `lock_timeout` seconds for another build of the same output. With `cache`,
+    what the last build left in `.cohub-cache/` spares parsing, validating and
+    rendering whatever did not change (`engine.cache`)."""
     watch = Stopwatch()
     out = out or root / "site"
     if base_url is not None and (problem := url_problem(base_url, site=True)) is not None:
@@ -69,143 +83,113 @@ def build(
         )
     check_out_dir(root, out)  # before resolving: a link in the hub is checked as a link
     out = out.resolve()
-    reading = read_hub(root, drafts=drafts, environ=environ)
-    watch.lap("read: config, load, validate, model")
+    prefix = git_prefix(root)
+    key = site_key(root, (f"drafts={drafts}", f"base_url={base_url}", f"git={prefix}"))
+    store = Cache(root, out) if cache else None
+    inputs = _inputs(root, key, environ) if store is not None else ""
+    if store is not None and (done := _up_to_date(store, inputs, out, watch)) is not None:
+        return done
+    state = store.load() if store is not None else None
+    files = Files(state.files if state is not None else {})
+    reading = read_hub(root, drafts=drafts, environ=environ, files=files)
+    watch.lap(f"read: config, load, validate, model ({files.reused} files from the cache)")
     if reading.problems.errors or reading.hub is None:
         check_templates(theme_environment(root), reading.problems)  # every problem in one run
         return BuildResult(False, reading.problems, out)
     hub = reading.hub
     routes = plan(hub)
-    renderer = Renderer(hub, routes, root, base_url or hub.config.base_url, git_prefix(root))
-    check_templates(renderer.env, reading.problems)  # compiled once, for the render too
-    watch.lap("plan URLs, compile templates")
-    if reading.problems.errors:
-        return BuildResult(False, reading.problems, out)
     shown, notice = display(root, out), progress or sys.stderr
     with Staging(out, shown=shown, wait=lock_timeout, notice=notice) as stage:
-        faults = render_all(renderer, routes, stage, jobs, _Progress(progress, watch, len(routes)))
-        watch.lap(f"render and write {len(routes)} pages and feeds ({jobs} jobs)")
+        # Under the output's lock: the last site cannot change while it is compared.
+        before = _before(state, key, out)
+        revision = Revision(hub, before.revision if before is not None else None)
+        renderer = Renderer(revision, routes, root, base_url or hub.config.base_url, prefix)
+        check_templates(renderer.env, reading.problems)  # compiled once, for the render too
+        watch.lap("plan URLs, compile templates")
+        if reading.problems.errors:
+            return BuildResult(False, reading.problems, out)
+        todo = to_render(before, key, revision, routes)
+        watch.lap(f"find what changed: {len(todo)} of {len(routes)} pages and feeds to render")
+        # Pages first: feed entries then reuse the Markdown the pages rendered.
+        ordered = sorted(todo, key=lambda r: r.is_feed)
+        faults, rendered = render_routes(
+            renderer, ordered, stage, jobs, _Progress(progress, watch, len(todo))
+        )
+        watch.lap(f"render and write {len(todo)} pages and feeds ({jobs} jobs)")
         if faults:  # left without commit: the staged files go, the old site stays
             faults.report(reading.problems)
             return BuildResult(False, reading.problems, out)
+        kept = carried(before, routes, todo)
+        for entry in kept:  # unchanged: the very file of the last site, not rewritten
+            stage.link(entry.route.file, out / entry.route.file)
         for asset in renderer.assets:
             stage.write(f"static/{asset.name}", asset.data)
         redirects = netlify_redirects(renderer, routes)
         if redirects:
             stage.write("_redirects", redirects)
-        files = len(routes) + len(renderer.assets) + (1 if redirects else 0)
+        written = len(routes) + len(renderer.assets) + (1 if redirects else 0)
         stage.commit()
-    watch.lap("write assets, swap the site in")
+        watch.lap(f"link {len(kept)} unchanged files, write assets, swap the site in")
+        if store is not None:  # still under the output's lock: it describes this site
+            revision.settle()
+            every = {entry.route.url: entry for entry in kept} | rendered
+            state = State(code_key(), key, files.now, hub, revision.memos, every)
+            extras = [f"static/{a.name}" for a in renderer.assets] + (
+                ["_redirects"] if redirects else []
+            )
+            state.manifest = manifest(out, [*(r.file for r in routes), *extras])
+            feeds = sum(1 for r in routes if r.is_feed)
+            counts = (len(routes) - feeds, feeds, written)
+            stamp = Stamp(inputs, tuple(reading.problems.items), counts, state.manifest)
+            store.save(state, stamp)
+            watch.lap("save the cache")
     feeds = sum(1 for r in routes if r.is_feed)
     return BuildResult(
         True,
         reading.problems,
         out,
         len(routes) - feeds,
-        files,
+        written,
         watch.seconds,
         feeds,
         tuple(watch.laps),
     )
 
 
-def render_all(
-    renderer: Renderer, routes: list[Route], stage: Staging, jobs: int, progress
-) -> Faults:
-    """Render every route into the staging folder; return the template errors met.
-
-    Once a route fails, nothing more is written (the caller commits nothing then),
-    but every route is still tried, so each distinct error is reported once with the
-    number of pages it broke. With `jobs` > 1 the routes are split between forked
-    workers: each writes its own files straight into the staging folder and hands
-    its template errors back through a pipe; where fork is unavailable the build
-    renders in one process.
-    """
-    # Pages first: feed entries then reuse the Markdown the pages rendered.
-    routes = sorted(routes, key=lambda r: r.is_feed)
-    jobs = max(1, min(jobs, len(routes)))
-    faults = Faults()
-    if jobs == 1 or not hasattr(os, "fork"):
-        for n, route in enumerate(routes, start=1):
-            _render_one(renderer, route, stage, faults)
-            progress.update(n)
-        progress.done()
-        return faults
-    sys.stdout.flush()
-    sys.stderr.flush()
-    workers = []
-    for chunk in (routes[i::jobs] for i in range(1, jobs)):
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child
-            status = 0
-            try:
-                os.close(read_end)
-                found = Faults()
-                for route in chunk:
-                    _render_one(renderer, route, stage, found)
-                with os.fdopen(write_end, "wb") as pipe:
-                    pipe.write(found.dumps())
-            except WriteError as exc:  # a full disk: the parent says so in one line
-                with os.fdopen(write_end, "wb") as pipe:
-                    pipe.write(str(exc).encode("utf-8"))
-                status = WORKER_CANNOT_WRITE
-            except BaseException:
-                traceback.print_exc()
-                status = 1
-            finally:
-                os._exit(status)
-        os.close(write_end)
-        workers.append((pid, read_end))
-    mine = routes[0::jobs]
-    try:
-        for n, route in enumerate(mine, start=1):
-            _render_one(renderer, route, stage, faults)
-            progress.update(n * jobs)
-    except BaseException:
-        _stop(workers)  # before the staging folder goes, or they would write into it again
-        raise
-    failed, cannot_write = 0, None
-    for pid, read_end in workers:
-        with os.fdopen(read_end, "rb") as pipe:
-            handed = pipe.read()  # all of it before waiting: a full pipe blocks a worker
-        status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-        if status == WORKER_CANNOT_WRITE:
-            cannot_write = WriteError(handed.decode("utf-8"))
-        elif status != 0:
-            failed += 1
-        else:
-            faults.merge(Faults.loads(handed))
-    progress.done()
-    if cannot_write is not None:
-        raise cannot_write
-    if failed:
-        raise RuntimeError(f"{failed} of {jobs} render workers failed")
-    return faults
+def _inputs(root: Path, key: str, environ: Mapping[str, str] | None) -> str:
+    """The hash of everything this build would read (`cache.inputs_key`), with the
+    listing of content/ as the load stage makes it."""
+    listing = Problems()
+    listed = content_files(root, listing)
+    check_tree(root, "templates", listing)
+    extra = [str(build_date(environ)), *(d.text() for d in listing.items)]
+    return inputs_key(key, listed, extra)
 
 
-#: The exit status of a render worker that could not write (its `WriteError` in its pipe).
-WORKER_CANNOT_WRITE = 3
+def _up_to_date(store: Cache, inputs: str, out: Path, watch: Stopwatch) -> BuildResult | None:
+    """The result of the last build, when it was made of exactly these inputs and
+    its site is still exactly as written: then nothing is read, rendered or written."""
+    stamp = store.load_stamp()
+    if stamp is None or stamp.inputs != inputs:
+        return None
+    if len(intact(out, stamp.manifest)) != len(stamp.manifest):
+        return None
+    problems = Problems()
+    problems.extend(stamp.diagnostics)
+    watch.lap("nothing changed since the last build: the site is up to date")
+    pages, feeds, files = stamp.counts
+    return BuildResult(True, problems, out, pages, files, watch.seconds, feeds, tuple(watch.laps))
 
 
-def _stop(workers: list[tuple[int, int]]) -> None:
-    """End the render workers of a build that failed in the parent, and reap them."""
-    for pid, read_end in workers:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        os.close(read_end)
-
-
-def _render_one(renderer: Renderer, route: Route, stage, faults: Faults) -> None:
-    """Render one route and write it, unless this build already failed."""
-    try:
-        text = renderer.render(route)
-    except TemplateFault as fault:
-        faults.add(fault)
-        return
-    if not faults:
-        stage.write(route.file, text)
+def _before(state: State | None, key: str, out: Path) -> Built | None:
+    """What the last build left, as the engine takes it: only its routes whose file
+    is still in the output exactly as it was written (one edited or removed by hand
+    is rendered again)."""
+    if state is None or state.key != key or state.hub is None:
+        return None
+    good = intact(out, state.manifest)
+    lost = frozenset(url for url, entry in state.rendered.items() if entry.route.file not in good)
+    return Built(key, Revision.restored(state.hub, state.memos), state.rendered, lost)
 
 
 def netlify_redirects(renderer: Renderer, routes: list[Route]) -> str:

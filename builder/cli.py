@@ -61,6 +61,11 @@ def parser() -> argparse.ArgumentParser:
         help="render with N processes (default: one per available core)",
     )
     build.add_argument("--timings", action="store_true", help="print each stage's time")
+    build.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="build from scratch: neither read nor write .cohub-cache/",
+    )
 
     serve = commands.add_parser("serve", parents=[common], help="live-reloading preview")
     serve.add_argument(
@@ -165,6 +170,7 @@ def run_build(args: argparse.Namespace) -> int:
         drafts=args.drafts,
         base_url=args.base_url,
         jobs=jobs,
+        cache=not args.no_cache,
         progress=sys.stderr,
     )
     if args.timings:

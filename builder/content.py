@@ -69,13 +69,19 @@ def content_files(root: Path, problems: Problems) -> list[tuple[Path, str, str]]
 
 
 def load_file(
-    path: Path, rel: str, folder: str, problems: Problems, limits: Limits = DEFAULT_LIMITS
+    path: Path,
+    rel: str,
+    folder: str,
+    problems: Problems,
+    limits: Limits = DEFAULT_LIMITS,
+    data: bytes | None = None,
 ) -> Source:
-    """One content file, read within `limits`; its problems go to `problems`."""
+    """One content file, read within `limits` (or its bytes, `data`, when the
+    caller read them already); its problems go to `problems`."""
     slug = path.stem
     _check_file_name(path, rel, problems)
     try:
-        text = read_text(read_bounded(path, limits.file_size))
+        text = read_text(data if data is not None else read_bounded(path, limits.file_size))
         front_text, body, body_line = split_front_matter(text)
         front = parse_front_matter(front_text, CONTENT_TYPES[folder].noun, limits)
     except FrontMatterError as exc:

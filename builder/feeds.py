@@ -24,15 +24,12 @@ included (tests/test_feeds.py mirrors those checks). Three of them shape this mo
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import hashlib
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from functools import cached_property
 from html import unescape
 from urllib.parse import urlsplit, urlunsplit
 
@@ -40,8 +37,9 @@ from feedgen.entry import FeedEntry
 from feedgen.ext.dc import DcEntryExtension, DcExtension
 from feedgen.feed import FeedGenerator
 
+from .engine.revision import Revision
 from .markdown import absolute_links
-from .model import Hub, Idea
+from .model import Idea
 from .schema import CHANGE_LABELS, STATUS_LABELS
 from .urls import Urls, escape_url
 
@@ -90,182 +88,106 @@ class Listing:
 
 
 class Feeds:
-    """Every feed of a hub. Built once per build from the model and the renderer's
-    Markdown and links, so feed content is the page content, sanitized the same way."""
+    """Every feed of a hub, from one revision's view of the model and the renderer's
+    Markdown and links, so feed content is the page content, sanitized the same way.
+
+    Each item's events are a memo of the revision (`idea-events`, …), and so are the
+    events of the whole hub, each feed's entries and the newest date: a later revision
+    makes again only the events of what changed, and a feed whose entries came out
+    the same is not rendered again."""
 
     def __init__(
-        self,
-        hub: Hub,
-        routes,
-        links,
-        render_entry: Callable[[str, dict], str],
-        previous: Feeds | None = None,
-        patched: frozenset[tuple[str, str]] | None = None,
+        self, revision: Revision, routes, links, render_entry: Callable[[str, dict], str]
     ) -> None:
-        """`previous`: the feeds of the last build of the same site (the preview),
-        whose events are reused for every item that did not change. `patched`: the
-        records (folder, slug) a patch of the graph remade (`Reading.patched`); then
-        every event keeps its place and `updated`, and only theirs are made again."""
-        self.hub = hub
-        #: (kind, slug) -> (what the events were made from, the events).
-        self._made: dict[tuple[str, str], tuple[tuple, list[Event]]] = (
-            previous._made if previous else {}
-        )
-        #: What `_distinct` stamped last, shared with the previous build's feeds.
-        self._stamped: dict[str, tuple] = previous._stamped if previous else {}
-        self._previous = previous if patched is not None else None
-        self._patched = patched
+        self.revision = revision
+        self.hub = revision.view
         self.links = links
-        if self._previous is not None:  # a patch moves no route
-            self.atom, self.rss = self._previous.atom, self._previous.rss
-        else:
-            self.atom = {r.key: r.url for r in routes if r.kind == "atom"}
-            self.rss = {r.key: r.url for r in routes if r.kind == "rss"}
+        self.atom = {r.key: r.url for r in routes if r.kind == "atom"}
+        self.rss = {r.key: r.url for r in routes if r.kind == "rss"}
         # Ids use hub.yaml's base_url, never --base-url: a deploy preview must not mint
         # new ids for the same events.
-        self.id_host, self.id_base = _id_parts(hub.config.base_url)
+        self.id_host, self.id_base = _id_parts(revision.hub.config.base_url)
         self.render_entry = render_entry
-        #: feedgen's entry of each event, shared by every feed it is in; a patch
-        #: keeps those of the events it did not remake.
-        self._entries: dict[str, FeedEntry] = (
-            self._previous._entries if self._previous is not None else {}
+        #: feedgen's entry of each event, shared by every feed it is in.
+        self._entries: dict[str, FeedEntry] = {}
+        revision.makers.update(
+            {
+                "events": self._all_events,
+                "by-feed": self._by_feed,
+                "feed": self._chosen,
+                "newest": self._newest,
+                "idea-events": self._idea,
+                "release-events": self._release,
+                "round-events": self._round,
+            }
         )
 
-    @cached_property
+    @property
     def events(self) -> list[Event]:
-        """Every event that has happened by the build date, newest first. Made on
-        first use, after the pages: entry HTML then reuses their rendered Markdown."""
-        if self._patched is not None:
-            return self.by_feed.get("hub", [])  # the hub's feed has them all
-        happened = (e for e in self._events() if e.moment.date() <= self.hub.build_date)
-        stamped = _distinct(happened, self._stamped)
-        return sorted(stamped, key=lambda e: (e.updated, e.key), reverse=True)
+        """Every event that has happened by the build date, newest first."""
+        return self.revision.memo("events")
 
-    @cached_property
+    def _all_events(self) -> list[Event]:
+        memo, hub = self.revision.memo, self.hub
+        found = [
+            *(e for s in memo("heard") for e in memo("idea-events", s)),
+            *(e for s in hub.releases for e in memo("release-events", s)),
+            *(e for s in hub.rounds for e in memo("round-events", s)),
+        ]
+        happened = (e for e in found if e.moment.date() <= hub.build_date)
+        return sorted(_distinct(happened), key=lambda e: (e.updated, e.key), reverse=True)
+
+    @property
     def by_feed(self) -> dict[str, list[Event]]:
+        return self.revision.memo("by-feed")
+
+    def _by_feed(self) -> dict[str, list[Event]]:
         """Each feed's events, newest first, filed in one pass: a hub with 10,000
         ideas has over 10,000 feeds, and a scan of every event per feed would grow
         with their product."""
-        if self._previous is not None:
-            found = dict(self._previous.by_feed)
-            for key, places in self._places.items():
-                found[key] = events = list(found[key])
-                for n, event in places:
-                    events[n] = event
-            return found
         found: dict[str, list[Event]] = {}
         for event in self.events:
             for key in _feed_keys(event):
                 found.setdefault(key, []).append(event)
         return found
 
-    def changed_feeds(self) -> set[str]:
-        """After a patch: the feeds whose shown entries were made again."""
-        size = self.hub.config.feed_size
-        return {key for key, places in self._places.items() if places[0][0] < size}
+    def _chosen(self, key: str) -> tuple[Event, ...]:
+        """The entries one feed shows: a memo of its own, so a feed is rendered again
+        only when they differ, not whenever any event of the hub does."""
+        return tuple(self.by_feed.get(key, ())[: self.hub.config.feed_size])
 
-    @cached_property
+    @property
     def newest(self) -> datetime:
         """`updated` of the newest event in the hub (the date of a feed with no
         entries yet), or for a hub without any a fixed date: content dates only,
         never now; not the Unix epoch, which the validator calls implausible."""
-        return self.events[0].updated if self.events else QUIET_DATE
+        return self.revision.memo("newest")
 
-    def settle(self) -> None:
-        """Make what the next patch builds on and let go of the previous build's
-        feeds, so a preview that patches all day holds one build's feeds, not a
-        chain of them. (A patch has no use for the list of every event.)"""
-        self.by_feed, self.newest  # noqa: B018
-        self._previous = None
+    def _newest(self) -> datetime:
+        events = self.events
+        return events[0].updated if events else QUIET_DATE
 
-    @cached_property
-    def _fresh(self) -> dict[str, Event]:
-        """After a patch: the events of the patched records, by key, made again
-        and stamped as before (`_distinct` kept every stamp). The events of a release
-        also show what its ideas shipped in, so a patched release remakes those too."""
-        hub, stamped, remade = self.hub, self._stamped, []
-        ideas = set()
-        for folder, slug in sorted(self._patched):
-            if folder == "ideas":
-                ideas.add(slug)
-            elif folder == "rounds" and slug in hub.rounds:
-                remade += self._round(hub.rounds[slug])
-            elif folder == "changelog" and slug in hub.releases:
-                release = hub.releases[slug]
-                remade += self._release(release)
-                ideas.update(
-                    i
-                    for change in release.changes
-                    for i in change.ideas
-                    if i in hub.ideas and hub.ideas[i].shipped_in == slug
-                )
-        for slug in sorted(ideas):
-            idea = hub.ideas.get(slug)
-            if idea is not None and idea.duplicate_of is None:
-                remade += self._idea(idea)
-        fresh = {
-            e.key: replace(e, updated=stamped[e.key][2].updated) for e in remade if e.key in stamped
-        }
-        for key in fresh:
-            self._entries.pop(key, None)
-        return fresh
+    def _idea(self, slug: str) -> tuple[Event, ...]:
+        idea = self.hub.ideas.get(slug)
+        if idea is None or idea.duplicate_of is not None:
+            return ()
+        return tuple(self._idea_events(idea))
 
-    @cached_property
-    def _places(self) -> dict[str, list[tuple[int, Event]]]:
-        """After a patch: for each feed with a remade event, where in its list (first
-        place first) each one goes. A feed lists events by `updated`, unique in the
-        hub and unchanged by a patch, so each place is found by bisection."""
-        places: dict[str, list[tuple[int, Event]]] = defaultdict(list)
-        previous = self._previous.by_feed
-        for event in self._fresh.values():
-            for key in _feed_keys(event):
-                events = previous.get(key, [])
-                n = bisect.bisect_left(events, -_micros(event.updated), key=_newest_first)
-                if n < len(events) and events[n].key == event.key:
-                    places[key].append((n, event))
-        return {key: sorted(found, key=lambda p: p[0]) for key, found in places.items()}
-
-    def _events(self) -> Iterable[Event]:
+    def _release(self, slug: str) -> tuple[Event, ...]:
         hub = self.hub
-        for idea in hub.ideas.values():
-            if idea.duplicate_of is None:
-                yield from self._idea(idea)
-        for release in hub.releases.values():
-            yield from self._release(release)
-        for round_ in hub.rounds.values():
-            yield from self._round(round_)
-
-    def _idea(self, idea: Idea) -> list[Event]:
-        hub = self.hub
-        shipped = hub.releases.get(idea.shipped_in) if idea.shipped_in else None
-        tags = tuple(hub.tags[t].name for t in idea.tags if t in hub.tags)
-        inputs = (idea, shipped, tags, self._product(idea.product), hub.config.title)
-        return self._reuse(("idea", idea.slug), inputs, self._idea_events, idea)
-
-    def _release(self, release) -> list[Event]:
-        hub = self.hub
+        release = hub.releases.get(slug)
+        if release is None:
+            return ()
         thanked = {p.handle for c in release.changes for p in c.thanks if p.handle}
         for change in release.changes:
-            for slug in change.ideas:
-                if slug in hub.ideas:
-                    thanked |= _handles(hub.ideas[slug])
-        inputs = (release, frozenset(thanked), self._product(release.product), hub.config.title)
-        return self._reuse(
-            ("release", release.slug), inputs, self._release_events, release, thanked
-        )
+            for credited in change.ideas:
+                if credited in hub.ideas:
+                    thanked |= _handles(hub.ideas[credited])
+        return tuple(self._release_events(release, thanked))
 
-    def _round(self, round_) -> list[Event]:
-        inputs = (round_, self._product(round_.product), self.hub.config.title)
-        return self._reuse(("round", round_.slug), inputs, self._round_events, round_)
-
-    def _reuse(self, key: tuple[str, str], inputs: tuple, make, *args) -> list[Event]:
-        """The events of one item: the previous build's when made from equal inputs
-        (a preview re-renders entry HTML only for what an edit touched)."""
-        made = self._made.get(key)
-        if made is None or made[0] != inputs:
-            made = (inputs, list(make(*args)))
-            self._made[key] = made
-        return made[1]
+    def _round(self, slug: str) -> tuple[Event, ...]:
+        round_ = self.hub.rounds.get(slug)
+        return () if round_ is None else tuple(self._round_events(round_))
 
     def _release_events(self, release, thanked: set[str]) -> Iterable[Event]:
         hub = self.hub
@@ -432,6 +354,7 @@ class Feeds:
     def listed(self) -> list[Listing]:
         """The feeds /feeds/ and the OPML list: all but the per-idea ones (a big hub
         has thousands)."""
+        self.revision.recorder.reads.add(("routes", "", None))
         return [
             Listing(self.spec(key), url, self.rss.get(key))
             for key, url in self.atom.items()
@@ -440,6 +363,7 @@ class Feeds:
 
     def listing(self, key: str) -> Listing | None:
         """A feed as a page links to it, or None when the build has no such feed."""
+        self.revision.recorder.reads.add(("feed", key, None))
         if key not in self.atom:
             return None
         return Listing(self.spec(key), self.atom[key], self.rss.get(key))
@@ -449,7 +373,7 @@ class Feeds:
     def generate(self, route) -> bytes:
         """The Atom or RSS document for a feed route of the URL table."""
         spec, fmt = self.spec(route.key), route.kind
-        chosen = self.by_feed.get(route.key, [])[: self.hub.config.feed_size]
+        chosen = self.revision.memo("feed", route.key)
         fg = FeedGenerator()
         # register, not load: load_extension imports the module again on every call.
         fg.register_extension("dc", DcExtension, DcEntryExtension, atom=False, rss=True)
@@ -507,38 +431,22 @@ _DAY_ORDER = {"round": 0, "submitted": 1, "update": 2, "shipped": 3, "release": 
 _SLOT = 100_000  # microseconds per kind
 
 
-def _distinct(events: Iterable[Event], kept: dict[str, tuple] | None = None) -> list[Event]:
+def _distinct(events: Iterable[Event]) -> list[Event]:
     """Each event with its `updated`: its moment, plus a fraction of a second set by
     its kind and a hash of its key, so no two entries of any feed share one (the
     validator's DuplicateUpdated). Nothing but the event itself decides the fraction;
     only a clash of hashes on one day (about one in 100,000 pairs) moves one of the
-    two on by a microsecond.
-
-    `kept`: key -> (event, its unmoved `updated`, the stamped event) of the last
-    build, replaced by this one's: an event made from the same record again is the
-    same object, and keeps its hash and its stamped object (which lets feeds be
-    compared by identity)."""
-    kept = {} if kept is None else kept
+    two on by a microsecond."""
     taken: set[datetime] = set()
-    stamped, now = [], {}
+    stamped = []
     for event in sorted(events, key=lambda e: (e.moment, e.key)):
-        hit = kept.get(event.key)
-        same = hit is not None and hit[0] is event
-        if same:
-            base = hit[1]
-        else:
-            digest = int.from_bytes(hashlib.sha256(event.key.encode()).digest()[:8], "big")
-            offset = _DAY_ORDER[event.kind] * _SLOT + digest % _SLOT
-            base = event.moment + timedelta(microseconds=offset)
-        updated = base
+        digest = int.from_bytes(hashlib.sha256(event.key.encode()).digest()[:8], "big")
+        offset = _DAY_ORDER[event.kind] * _SLOT + digest % _SLOT
+        updated = event.moment + timedelta(microseconds=offset)
         while updated in taken:
             updated += timedelta(microseconds=1)
         taken.add(updated)
-        done = hit[2] if same and hit[2].updated == updated else replace(event, updated=updated)
-        now[event.key] = (event, base, done)
-        stamped.append(done)
-    kept.clear()
-    kept.update(now)
+        stamped.append(replace(event, updated=updated))
     return stamped
 
 
@@ -592,15 +500,6 @@ def _id_parts(base_url: str) -> tuple[str, str]:
     netloc = host if parts.port in (None, default) else f"{host}:{parts.port}"
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     return host, urlunsplit((scheme, netloc, path, "", ""))
-
-
-def _micros(moment: datetime) -> int:
-    return (moment - QUIET_DATE) // timedelta(microseconds=1)
-
-
-def _newest_first(event: Event) -> int:
-    """A feed's sort order as ascending numbers, for bisection."""
-    return -_micros(event.updated)
 
 
 def _feed_keys(event: Event) -> Iterable[str]:

@@ -124,6 +124,7 @@ class Staging:
         self.path = self.out.parent / (self.prefix + "new")  # set on entering
         self.files = 0
         self.committed = False
+        self._made: set[Path] = set()
 
     def __enter__(self) -> Staging:
         try:
@@ -155,8 +156,29 @@ class Staging:
         if isinstance(data, str):
             data = data.encode("utf-8")
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folder(target.parent)
             target.write_bytes(data)
+        except OSError as exc:
+            raise WriteError(cannot_write(self.shown + rel, exc)) from None
+        self.files += 1
+
+    def _folder(self, folder: Path) -> None:
+        """Make a folder of the staged site once: a site is tens of thousands of
+        files in a few thousand folders, and asking again for each file costs."""
+        if folder not in self._made:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._made.add(folder)
+
+    def link(self, rel: str, source: Path) -> None:
+        """Put the file `source` (of the last site) at `rel` without writing it again:
+        a hard link where the file system allows one, else a copy."""
+        target = self.path / safe_relative(rel)
+        try:
+            self._folder(target.parent)
+            try:
+                os.link(source, target, follow_symlinks=False)
+            except OSError:
+                shutil.copyfile(source, target, follow_symlinks=False)
         except OSError as exc:
             raise WriteError(cannot_write(self.shown + rel, exc)) from None
         self.files += 1

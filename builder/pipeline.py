@@ -11,13 +11,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from itertools import chain
 from pathlib import Path
+from typing import Protocol
 
 from .clock import build_date
 from .config import Config, load_config
 from .content import content_files, load_file
 from .errors import Diagnostic, Pos, Problems
 from .files import check_tree
-from .limits import DEFAULT_LIMITS
+from .limits import DEFAULT_LIMITS, Limits
 from .link import build_hub, check_references, keep_unchanged, patch_hub, structure
 from .model import Hub
 from .urls import plan, refused
@@ -40,7 +41,11 @@ class Reading:
 
 
 def read_hub(
-    root: Path, *, drafts: bool = False, environ: Mapping[str, str] | None = None
+    root: Path,
+    *,
+    drafts: bool = False,
+    environ: Mapping[str, str] | None = None,
+    files: FileReader | None = None,
 ) -> Reading:
     """Read, validate and link a hub.
 
@@ -48,7 +53,29 @@ def read_hub(
     checked); the model includes them only when `drafts` is set. Raises UsageError
     for a missing hub.yaml or a bad SOURCE_DATE_EPOCH.
     """
-    return Reader(root, environ=environ).read(drafts=drafts)
+    return Reader(root, environ=environ, files=files).read(drafts=drafts)
+
+
+def validate_file(
+    path: Path,
+    rel: str,
+    folder: str,
+    products: frozenset[str] | None,
+    limits: Limits,
+    data: bytes | None = None,
+) -> tuple[Item, tuple[Diagnostic, ...]]:
+    """Load and validate one content file: (its item, its own diagnostics)."""
+    own = Problems()
+    source = load_file(path, rel, folder, own, limits, data=data)
+    item = validate(source, own, products, limits)
+    return item, tuple(own.items)
+
+
+class FileReader(Protocol):
+    """What reads each content file for a `Reader`: `validate_file` itself, or a
+    cache around it (`engine.cache.Files`)."""
+
+    def read(self, path, rel, folder, products, limits, validate_file): ...
 
 
 @dataclass(frozen=True)
@@ -75,8 +102,15 @@ class Reader:
     title, body or note): then the last graph is patched, which is what lets a
     preview of a 10,000-idea hub answer such an edit at once."""
 
-    def __init__(self, root: Path, *, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        environ: Mapping[str, str] | None = None,
+        files: FileReader | None = None,
+    ) -> None:
         self.root = root
+        self.reader = files
         self.environ = environ
         self.files: dict[str, tuple[Item, tuple[Diagnostic, ...]]] = {}
         self.products: frozenset[str] | None = None
@@ -106,10 +140,13 @@ class Reader:
         return self._link(config, today, drafts, problems)
 
     def _validate(self, path: Path, rel: str, folder: str) -> Item:
-        own = Problems()
-        source = load_file(path, rel, folder, own, self.limits)
-        item = validate(source, own, self.products, self.limits)
-        self.files[rel] = (item, tuple(own.items))
+        if self.reader is not None:
+            item, found = self.reader.read(
+                path, rel, folder, self.products, self.limits, validate_file
+            )
+        else:
+            item, found = validate_file(path, rel, folder, self.products, self.limits)
+        self.files[rel] = (item, found)
         return item
 
     def _patch(

@@ -7,13 +7,11 @@ of the URL table, pages and feeds alike, so `build` and `serve` share it.
 
 from __future__ import annotations
 
-import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
-from itertools import chain
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -21,9 +19,10 @@ import jinja2
 from markupsafe import Markup
 
 from . import charts
+from .engine.revision import Revision
 from .feeds import Feeds
 from .markdown import Markdown, prefixed_links
-from .model import RECORDS, Hub, Idea, Stamp, Who
+from .model import Idea, Stamp, Who
 from .schema import CHANGE_LABELS, CHANGE_TYPES, MONTH_NAMES, STATUS_LABELS, STATUSES
 from .templating import TemplateFault, template_error
 from .theme import assets, environment
@@ -35,10 +34,6 @@ SHIPPED_WINDOW = timedelta(days=90)
 #: Cards per roadmap column; the rest are a link away, so a hub with thousands of
 #: ideas still has a roadmap one can read.
 ROADMAP_CARDS = 12
-
-
-#: What the renderer works out from the graph alone, which a patch carries over.
-GRAPH_ONLY = ("ranked", "counts", "charts")
 
 
 @dataclass(frozen=True)
@@ -122,28 +117,24 @@ def _not_rendering(*args, **kwargs):
 
 
 class Renderer:
-    """Renders any route of the URL table to text."""
+    """Renders any route of the URL table to text, against one revision's view of
+    the model (`engine.revision`): what a render reads is recorded there, and the
+    lists many pages share are its memos, made once per revision."""
 
     def __init__(
         self,
-        hub: Hub,
+        revision: Revision,
         routes: list[Route],
         hub_root: Path,
         base_url: str,
         git_prefix: str = "",
         *,
         previous: Renderer | None = None,
-        patched: frozenset[tuple[str, str]] | None = None,
-        keep_fragments: bool = False,
     ) -> None:
         """`previous`: the renderer of the last build of the same theme (the preview),
-        whose compiled templates, assets and rendered Markdown are reused.
-        `patched`: the records a patch of `previous`'s graph remade
-        (`Reading.patched`); every list keeps its order then, and is carried over.
-        `keep_fragments`: keep `previous`'s cached fragments, which the caller
-        vouches for: only names and badges of people reach them from outside their
-        arguments (see partials/macros.html), and those did not change."""
-        self.hub = hub
+        whose compiled templates, assets and Markdown renderer are reused."""
+        self.revision = revision
+        self.hub = hub = revision.view
         self.routes = routes
         self.links = Links(base_url)
         self.git_prefix = git_prefix
@@ -153,29 +144,16 @@ class Renderer:
             self.markdown = Markdown(site_host=urlsplit(base_url).hostname or "")
             self.env = environment(hub_root)
             self.assets = assets(hub_root)
-        stylesheet = next((a.name for a in self.assets if a.name.startswith("style.")), "")
-        config = hub.config
+        revision.makers.update(
+            site=self._site,
+            heard=self._heard,
+            ranked=self._ranked,
+            counts=self._counts,
+            releases=self._newest_releases,
+            charts=self._charts,
+        )
         self.env.globals.update(
-            site=SiteInfo(
-                title=config.title,
-                description=config.description,
-                language=config.language,
-                base_url=self.links.urls.base_url,
-                repository=config.repository,
-                stylesheet=self.links.static(stylesheet) if stylesheet else "",
-                suggest_url=self._suggest_url(),
-                nav=tuple(
-                    (label, section, getattr(self.links, section)())
-                    for label, section in (
-                        ("Ideas", "ideas"),
-                        ("Roadmap", "roadmap"),
-                        ("Rounds", "rounds"),
-                        ("Changelog", "changelog"),
-                        ("People", "people"),
-                    )
-                ),
-                build_date=hub.build_date,
-            ),
+            site=revision.memo("site"),
             hub=hub,
             urls=self.links,
             statuses=STATUSES,
@@ -183,34 +161,7 @@ class Renderer:
             change_labels=CHANGE_LABELS,
         )
         self.env.filters.update(PLAIN_FILTERS, md=self._markdown, person_url=self._person_url)
-        self.feeds = Feeds(
-            hub,
-            routes,
-            self.links,
-            self._render_entry,
-            previous.feeds if previous else None,
-            patched if previous else None,
-        )
-        #: Fragments of `cached`, by macro and the identity of its arguments: kept
-        #: across patches, which change no graph, and dropped with the graph.
-        self.fragments: dict[tuple, tuple[tuple, Markup]] = {}
-        #: The lists of `cached_rows` by place (route URL, call number), likewise.
-        self.sections: dict[tuple, tuple[tuple, list, Markup, list]] = {}
-        self._place: list = ["", 0]
-        if previous is not None and patched is not None:
-            self.fragments, self.sections = previous.fragments, previous.sections
-            for name in GRAPH_ONLY:
-                if name in previous.__dict__:
-                    self.__dict__[name] = previous.__dict__[name]
-        elif previous is not None and keep_fragments:
-            # Only those made of records still in the graph: what an edit replaced
-            # would otherwise pile up for as long as the preview runs.
-            live = _live_ids(hub)
-            self.fragments = {
-                key: kept
-                for key, kept in previous.fragments.items()
-                if all(type(a) in _PLAIN or id(a) in live for a in kept[0])
-            }
+        self.feeds = Feeds(revision, routes, self.links, self._render_entry)
         self.env.globals.update(
             idea_link=self._idea_link,
             round_link=self._round_link,
@@ -221,25 +172,63 @@ class Renderer:
             cached_rows=self.cached_rows,
         )
 
-    # -- lists many pages share, computed once per build ---------------------------
+    def _site(self) -> SiteInfo:
+        """The `site` every template sees; a memo, so that every route records that
+        it read it (a new free page can change where "Suggest an idea" leads)."""
+        config = self.hub.config
+        stylesheet = next((a.name for a in self.assets if a.name.startswith("style.")), "")
+        return SiteInfo(
+            title=config.title,
+            description=config.description,
+            language=config.language,
+            base_url=self.links.urls.base_url,
+            repository=config.repository,
+            stylesheet=self.links.static(stylesheet) if stylesheet else "",
+            suggest_url=self._suggest_url(),
+            nav=tuple(
+                (label, section, getattr(self.links, section)())
+                for label, section in (
+                    ("Ideas", "ideas"),
+                    ("Roadmap", "roadmap"),
+                    ("Rounds", "rounds"),
+                    ("Changelog", "changelog"),
+                    ("People", "people"),
+                )
+            ),
+            build_date=self.hub.build_date,
+        )
+
+    def routes_read(self) -> None:
+        """Note that what is being rendered lists the whole URL table."""
+        self.revision.recorder.reads.add(("routes", "", None))
+
+    # -- lists many pages share: memos of the revision -----------------------------
     # (A hub with 10,000 ideas has hundreds of list pages; recounting and re-sorting
-    # every idea for each of them made rendering grow with their product.)
+    # every idea for each of them made rendering grow with their product. As memos
+    # they hold slugs, never records, so a later revision can carry them over.)
 
-    @cached_property
+    @property
     def heard(self) -> list[Idea]:
-        return [i for i in self.hub.ideas.values() if i.duplicate_of is None]
+        """Every published idea that is not a duplicate."""
+        ideas = self.hub.ideas
+        return [ideas[s] for s in self.revision.memo("heard")]
 
-    @cached_property
+    def _heard(self) -> tuple[str, ...]:
+        return tuple(s for s, i in self.hub.ideas.items() if i.duplicate_of is None)
+
+    @property
     def ranked(self) -> dict[tuple[str, str], tuple[str, ...]]:
         """The slugs of every paginated list (all ideas, by status, by product, by
-        tag), in the order it shows them: only slugs, so a patch of the graph, which
-        moves nothing, keeps them as they are."""
-        newest = tuple(
-            i.slug for i in sorted(self.heard, key=lambda i: (-i.submitted.day.toordinal(), i.slug))
-        )
+        tag), in the order it shows them."""
+        return self.revision.memo("ranked")
+
+    def _ranked(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        ideas = self.hub.ideas
+        heard = self.revision.memo("heard")
+        newest = tuple(sorted(heard, key=lambda s: (-ideas[s].submitted.day.toordinal(), s)))
         by_status: dict[str, list[str]] = {s: [] for s in STATUSES}
         for slug in newest:
-            by_status[self.hub.ideas[slug].status].append(slug)
+            by_status[ideas[slug].status].append(slug)
         return {
             ("ideas", ""): newest,
             **{("status", s): tuple(slugs) for s, slugs in by_status.items()},
@@ -247,20 +236,36 @@ class Renderer:
             **{("tag", k): t.ideas for k, t in self.hub.tags.items()},
         }
 
-    @cached_property
+    @property
     def newest_releases(self) -> list:
-        return sorted(self.hub.releases.values(), key=lambda r: (-r.date.day.toordinal(), r.slug))
+        releases = self.hub.releases
+        return [releases[s] for s in self.revision.memo("releases")]
 
-    @cached_property
+    def _newest_releases(self) -> tuple[str, ...]:
+        return tuple(
+            r.slug
+            for r in sorted(
+                self.hub.releases.values(), key=lambda r: (-r.date.day.toordinal(), r.slug)
+            )
+        )
+
+    @property
     def charts(self) -> list:
         """The impact page's charts: counts and days, which only the graph decides."""
+        return self.revision.memo("charts")
+
+    def _charts(self) -> list:
         return [charts.heard_and_shipped(self.hub), charts.days_to_answer(self.hub)]
 
-    @cached_property
+    @property
     def counts(self) -> dict[str, int]:
-        return {s: len(self.ranked["status", s]) for s in STATUSES}
+        return self.revision.memo("counts")
 
-    # -- cached fragments ----------------------------------------------------------
+    def _counts(self) -> dict[str, int]:
+        ranked = self.revision.memo("ranked")
+        return {s: len(ranked["status", s]) for s in STATUSES}
+
+    # -- fragments -----------------------------------------------------------------
 
     @cached_property
     def _macros(self):
@@ -268,69 +273,27 @@ class Renderer:
         return self.env.get_template("partials/macros.html").make_module()
 
     def cached(self, name: str, *args) -> Markup:
-        """A macro of partials/macros.html, rendered once per graph for the same
-        records, as Hugo's partialCached: a staff page lists thousands of answers,
-        and a patch that rewords one of them should not render the others again.
-        Records are told apart by identity (a patch makes new objects only for the
-        records it changed); the arguments are kept with the fragment, so no other
-        object can take an id of theirs while it is cached."""
+        """A macro of partials/macros.html, by name (themes call their cards so)."""
         return self._fragment(name, args)
 
     def cached_rows(self, name: str, rows, *extra, numbered: bool = False) -> Markup:
         """`cached(name, *row, *extra)` for each row (all rows records, or all
         tuples of records), joined; `numbered` puts each row's number (from 1)
-        first, for macros that make ids from it.
-
-        The joined list is kept too, one per place in the page, and given again
-        while its rows are the same objects: checking that is a few C loops, where
-        asking for each of a staff member's thousands of answers is not."""
-        rows = list(rows)
-        tuples = bool(rows) and type(rows[0]) is tuple
-        same = (
-            (tuple(map(len, rows)), tuple(map(id, chain.from_iterable(rows))))
-            if tuples
-            else tuple(map(id, rows))
-        )
-        key = (name, numbered, extra, same)
-        self._place[1] += 1
-        place = tuple(self._place)
-        kept = self.sections.get(place)
-        if kept is not None and kept[0] == key:
-            return kept[2]
-        # A row in the same place as last time, made of the same objects, is the
-        # same HTML; only the others are asked for (of thousands, usually one).
-        before, parts_before = (kept[1], kept[3]) if kept and kept[0][:3] == key[:3] else ((), ())
-        fragment, parts = self._fragment, []
+        first, for macros that make ids from it."""
+        parts = []
         for n, row in enumerate(rows, start=1):
-            old = before[n - 1] if n <= len(before) else None
-            if old is row or (
-                tuples
-                and old is not None
-                and len(old) == len(row)
-                and all(map(operator.is_, old, row))
-            ):
-                parts.append(parts_before[n - 1])
-            else:
-                args = ((n,) if numbered else ()) + (row if tuples else (row,)) + extra
-                parts.append(fragment(name, args))
-        html = Markup("\n".join(parts))
-        self.sections[place] = (key, rows, html, parts)  # the rows kept: no id is reused
-        return html
+            args = ((n,) if numbered else ()) + (row if type(row) is tuple else (row,)) + extra
+            parts.append(self._fragment(name, args))
+        return Markup("\n".join(parts))
 
     def _fragment(self, name: str, args: tuple) -> Markup:
-        key = (name, *[a if type(a) in _PLAIN else id(a) for a in args])
-        hit = self.fragments.get(key)
-        if hit is not None:
-            return hit[1]
         macro = None if name.startswith("_") else getattr(self._macros, name, None)
         if not isinstance(macro, jinja2.runtime.Macro):
             # A name from a template: a macro, not whatever else the module holds.
             raise jinja2.TemplateRuntimeError(
                 f"cached() takes the name of a macro of partials/macros.html, found {name!r}"
             )
-        html = Markup(macro(*args))
-        self.fragments[key] = (args, html)
-        return html
+        return Markup(macro(*args))
 
     # -- helpers exposed to templates --------------------------------------------
 
@@ -404,10 +367,21 @@ class Renderer:
                 raise
             raise TemplateFault(error, route.url) from exc
 
+    def prepare_feeds(self) -> None:
+        """Make every feed's entries now, before routes are shared out between
+        workers, so that entry HTML is rendered once. A template error is left for
+        each feed route to meet, and report, when it renders."""
+        try:
+            self.revision.memo("by-feed")
+            self.revision.memo("newest")
+        except Exception as exc:
+            if template_error(exc) is None:
+                raise
+
     def _render(self, route: Route) -> str | bytes:
+        self.revision.memo("site")  # every route shows it
         if route.is_feed:
             return self.feeds.generate(route)
-        self._place = [route.url, 0]
         context = self.context(route)
         page: Page | None = context.get("page")
         if page is not None:
@@ -820,6 +794,7 @@ class Renderer:
         }
 
     def _sitemap(self, route: Route) -> dict:
+        self.routes_read()
         pages = [
             r for r in self.routes if r.file.endswith(".html") and r.kind not in ("redirect", "404")
         ]
@@ -842,22 +817,6 @@ class SiteInfo:
     suggest_url: str | None
     nav: tuple[tuple[str, str, str], ...]
     build_date: date
-
-
-_PLAIN = {str, int, float, bool, type(None)}
-
-
-def _live_ids(hub: Hub) -> set[int]:
-    """The identities of every record of a graph, down to answers and changes: what
-    a cached fragment may be made of."""
-    live: set[int] = set()
-    for records in RECORDS.values():
-        live.update(map(id, getattr(hub, records).values()))
-    for idea in hub.ideas.values():
-        live.update(map(id, idea.updates))
-    for release in hub.releases.values():
-        live.update(map(id, release.changes))
-    return live
 
 
 def _page_url(url: str, page: int, n: int) -> str:

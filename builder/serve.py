@@ -26,11 +26,11 @@ from typing import TextIO
 
 from watchfiles import Change, DefaultFilter, watch
 
-from .build import render_all
 from .check import git_prefix
 from .clock import Stopwatch
 from .config import CONFIG_FILE
-from .depends import Shown, affected, compare, patched
+from .engine.revision import Revision
+from .engine.site import Built, carried, render_routes, to_render
 from .errors import Diagnostic, Problems, Severity, UsageError
 from .pipeline import Reader, Reading
 from .render import Renderer, theme_environment
@@ -69,7 +69,7 @@ class Snapshot:
 
 
 class MemoryOutput:
-    """The writer `render_all` writes into when previewing: a dict, not a folder."""
+    """The writer `engine.site.render_routes` writes into when previewing: a dict, not a folder."""
 
     def __init__(self, files: Mapping[str, bytes] | None = None) -> None:
         self.files: dict[str, bytes] = dict(files or {})
@@ -116,9 +116,9 @@ def classify(root: Path, changes: Iterable[tuple[Change, str]]) -> set[str]:
 class Preview:
     """Builds a hub into memory and keeps the newest complete snapshot.
 
-    After a content edit only the changed files are read again (`Reader`) and only
-    the routes that show something that changed are rendered again (`depends`); a
-    template, static or config change rebuilds everything.
+    After a content edit only the changed files are read again (`Reader`), and only
+    the routes whose recorded reads changed are rendered again (`engine`); a
+    template, static or config change renders everything.
     """
 
     def __init__(
@@ -128,11 +128,14 @@ class Preview:
         self.drafts = drafts
         self.reader = Reader(root, environ=environ)
         self.renderer: Renderer | None = None  # of the last good build
-        self.shown: Shown | None = None  # what its routes show, once known
+        self.built: Built | None = None  # what its render leaves for the next one
         self.snapshot = Snapshot(0)
         self.rendered = 0  # files rendered by the last rebuild, for the log
-        self.patched = False  # whether the last rebuild patched the graph
+        #: Whether the last rebuild's model was patched (`Reader`), not linked whole.
+        self.patched = False
         self.changed = threading.Condition()
+        #: The URL path last asked for: rendered first by the next rebuild.
+        self.wanted: str | None = None
 
     def rebuild(self, changed: Iterable[str] | None = None, kinds: Iterable[str] = ()) -> Snapshot:
         """Build again, after `changed` (paths from the hub root; None: anything);
@@ -157,26 +160,20 @@ class Preview:
         failed = files is None
         listed = tuple(problems.sorted() if failed else problems.items)
         if failed:
-            self.rendered, self.patched = 0, False
+            self.rendered = 0
             snapshot = Snapshot(epoch, self.snapshot.files, listed)
         else:
             snapshot = Snapshot(epoch, files, listed)
         self.publish(snapshot)
-        if not failed and not self.patched:
-            # After publishing, so the edit that made a new graph is not kept
-            # waiting: ready before the next edit.
-            try:
-                if self.shown is None:
-                    self.shown = Shown(self.renderer)
-                _settle_heap()
-            except Exception:  # the next edit renders whole instead
-                self.forget()
+        if not failed and whole:
+            _settle_heap()  # after publishing: the edit is not kept waiting
         return snapshot
 
     def attempt(self, changed: Iterable[str] | None, whole: bool):
         """(every diagnostic, the files of the new build or None when it failed)."""
         reading = self.reader.read(drafts=self.drafts, changed=None if whole else changed)
         problems = reading.problems
+        self.patched = reading.patched is not None
         if problems.errors or reading.hub is None:
             if whole:  # templates too, as `cohub check` reports them
                 check_templates(theme_environment(self.root), problems)
@@ -184,55 +181,47 @@ class Preview:
         return problems, self.render(reading, whole, problems)
 
     def forget(self) -> None:
-        """Drop what the next build would start from (its renderer shares caches
-        with this one's), so that it renders whole from what is on disk."""
-        self.renderer, self.shown = None, None
+        """Drop what the next build would start from, so that it renders whole from
+        what is on disk."""
+        self.renderer, self.built = None, None
 
     def render(self, reading: Reading, whole: bool, problems: Problems) -> dict[str, bytes] | None:
         """The files of the new build, or None when its templates failed (reported
         to `problems`; the last good build stays what the next one starts from)."""
         hub = reading.hub
-        previous = None if whole else self.renderer
-        shown = None  # what the new routes show, when worked out here
-        patch = reading.patched if previous is not None and self.shown is not None else None
-        routes = previous.routes if patch is not None else plan(hub)
-        changes = compare(previous.hub, hub) if previous is not None and patch is None else None
+        before = None if whole else self.built
+        revision = Revision(hub, before.revision if before is not None else None)
+        routes = plan(hub)
         renderer = Renderer(
-            hub,
+            revision,
             routes,
             self.root,
             hub.config.base_url,
             git_prefix(self.root),
-            previous=previous,
-            patched=patch,
-            # Cached fragments see people's names and badges beyond their arguments.
-            keep_fragments=changes is not None and not (changes.everything or changes.names),
+            previous=None if whole else self.renderer,
         )
-        if previous is None:
+        if before is None:
             check_templates(renderer.env, problems)  # a new theme: compiled first
             if problems.errors:
                 self.forget()
                 return None
-            todo, out = routes, MemoryOutput()
+            out = MemoryOutput()
             for asset in renderer.assets:
                 out.write(f"static/{asset.name}", asset.data)
-        elif patch is not None:
-            todo = patched(previous, renderer, self.shown, patch)
-            out = MemoryOutput(self.snapshot.files)
         else:
-            shown = Shown(renderer)
-            todo = affected(previous, renderer, self.shown or Shown(previous), shown, changes)
-            gone = {r.file for r in previous.routes} - {r.file for r in routes}
-            out = MemoryOutput({k: v for k, v in self.snapshot.files.items() if k not in gone})
-        faults = render_all(renderer, todo, out, 1, _NoProgress())
+            kept = {r.file for r in routes} | {f"static/{a.name}" for a in renderer.assets}
+            out = MemoryOutput({k: v for k, v in self.snapshot.files.items() if k in kept})
+        todo = to_render(before, PREVIEW, revision, routes)
+        todo.sort(key=lambda r: r.url != self.wanted)  # the page being looked at first
+        faults, rendered = render_routes(renderer, todo, out)
         if faults:
             faults.report(problems)
             self.forget()  # the reader has the new graph, the last good renderer the old
             return None
-        renderer.feeds.settle()
-        if patch is None:
-            self.shown = shown  # another graph
-        self.renderer, self.rendered, self.patched = renderer, len(todo), patch is not None
+        revision.settle()
+        kept_routes = carried(before, routes, todo)
+        self.built = Built(PREVIEW, revision, {r.route.url: r for r in kept_routes} | rendered)
+        self.renderer, self.rendered = renderer, len(todo)
         return out.files
 
     def publish(self, snapshot: Snapshot) -> None:
@@ -244,6 +233,11 @@ class Preview:
         with self.changed:
             self.changed.wait_for(lambda: self.snapshot.epoch != epoch, timeout=timeout)
             return self.snapshot
+
+
+#: The preview renders with one theme and settings until a template, static file or
+#: hub.yaml changes, and then renders whole: its key never needs to differ.
+PREVIEW = "preview"
 
 
 def internal_error(exc: Exception) -> Diagnostic:
@@ -269,14 +263,6 @@ def _settle_heap() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
-
-
-class _NoProgress:
-    def update(self, n: int) -> None:
-        pass
-
-    def done(self) -> None:
-        pass
 
 
 #: A Host header as browsers send it: a name or an IPv4 address, or an IPv6 address
@@ -374,6 +360,8 @@ def make_handler(preview: Preview, stopping: threading.Event, host: str | None =
                 self.send_header("Content-Length", "0")
                 self.end_headers()
             else:
+                if found.endswith("index.html"):
+                    preview.wanted = "/" + found.removesuffix("index.html")
                 self.send_page(snapshot, found, HTTPStatus.OK)
 
         def refuse(self) -> None:

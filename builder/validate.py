@@ -48,6 +48,9 @@ FORBIDDEN = re.compile(
     + "]"
 )
 
+#: The characters of FORBIDDEN that ASCII holds.
+FORBIDDEN_ASCII = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
 
 @dataclass
 class Item:
@@ -399,7 +402,9 @@ def _shape_fits(node: Node, ftype: s.FieldType) -> bool:
 
 def forbidden_character(text: str) -> tuple[int, str] | None:
     """(index, what it is) of the first character in `text` that no text may hold."""
-    match = FORBIDDEN.search(text)
+    # Most text is ASCII, where only controls can be wrong, and a class of a few ASCII
+    # ranges is searched several times faster than FORBIDDEN's astral ones.
+    match = (FORBIDDEN_ASCII if text.isascii() else FORBIDDEN).search(text)
     if match is None:
         return None
     char = match[0]

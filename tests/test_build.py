@@ -458,12 +458,12 @@ def test_cli_build_renders_on_every_core_and_times_each_stage(hub, capsys, monke
     import builder.build
 
     used = []
-    render_all = builder.build.render_all
+    render_routes = builder.build.render_routes
     monkeypatch.setattr(
         builder.build,
-        "render_all",
+        "render_routes",
         lambda renderer, routes, stage, jobs, progress: (
-            used.append(jobs) or render_all(renderer, routes, stage, jobs, progress)
+            used.append(jobs) or render_routes(renderer, routes, stage, jobs, progress)
         ),
     )
     monkeypatch.setattr(cli.os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
@@ -472,10 +472,13 @@ def test_cli_build_renders_on_every_core_and_times_each_stage(hub, capsys, monke
     assert cli.main(["build", "--root", str(root), "--timings"]) == 0
     stages = [line.split(" s  ", 1)[1] for line in capsys.readouterr().err.splitlines()[:-1]]
     assert used == [3]
-    assert stages[0] == "read: config, load, validate, model"
+    assert stages[0] == "read: config, load, validate, model (0 files from the cache)"
     assert stages[1] == "plan URLs, compile templates"
-    assert stages[2].startswith("render and write ") and stages[2].endswith(" (3 jobs)")
-    assert stages[3] == "write assets, swap the site in"
+    assert stages[2].startswith("find what changed: ")
+    assert stages[3].startswith("render and write ") and stages[3].endswith(" (3 jobs)")
+    assert stages[4].startswith("link 0 unchanged files, write assets, swap the site in")
+    assert stages[5] == "save the cache"
+    (root / "site/index.html").unlink()  # something to do
     assert cli.main(["build", "--root", str(root), "--jobs", "1"]) == 0
     assert used == [3, 1]
 

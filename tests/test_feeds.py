@@ -1742,18 +1742,17 @@ def test_canonical_uri_agrees_with_rfc_3986():
     assert canonical_uri(tag) == tag
 
 
-def test_restamping_the_same_events_gives_the_same_objects():
-    """The preview keeps what `_distinct` stamped: the same event objects get the
-    same stamped objects back, and the stamps of a fresh start."""
+def test_stamps_depend_on_the_events_alone_not_their_order():
+    """A later revision stamps the same events again (`Feeds` memos): each gets the
+    same `updated` whatever order they come in and whatever else is new."""
     from builder.feeds import _distinct
 
     when = datetime(2026, 3, 12, tzinfo=UTC)
     make = _event_factory(when)
     events = [make(f"ideas/i{n}/submitted", "submitted") for n in range(40)]
-    kept: dict = {}
-    first = _distinct(events, kept)
-    again = _distinct([*events[1:], make("ideas/i0/submitted", "submitted")], kept)
-    assert [e.updated for e in again] == [e.updated for e in _distinct(events)]
-    assert {e.key: e for e in again}["ideas/i1/submitted"] is {e.key: e for e in first}[
-        "ideas/i1/submitted"
-    ]
+    first = {e.key: e.updated for e in _distinct(events)}
+    again = {
+        e.key: e.updated
+        for e in _distinct([*reversed(events), make("ideas/new/submitted", "submitted")])
+    }
+    assert all(again[key] == updated for key, updated in first.items())

@@ -276,17 +276,62 @@ def test_a_sequence_of_edits_with_a_broken_step_stays_equal(hub_copy):
     assert differences(snapshot.files, fresh.snapshot.files) == []
 
 
-def test_fragments_of_replaced_records_do_not_pile_up(hub_copy):
-    """After a graph edit the preview keeps only fragments made of current records."""
-    from builder.render import _live_ids
+#: A hub's own templates that read hub-wide data the default theme's pages do not:
+#: the engine must learn what they read, not assume what the defaults show.
+HUB_TEMPLATES = {
+    "idea.html": (
+        '{% extends "!default/idea.html" %}{% block main %}{{ super() }}'
+        "<p class=count>{{ hub.ideas|length }} ideas; people: {{ hub.people|length }};"
+        " newest title: {{ (hub.ideas.values()|sort(attribute='submitted')|last).title }};"
+        " declined: {{ hub.ideas.values()|selectattr('status', 'equalto', 'declined')|list|length }}"
+        "</p>{% endblock %}"
+    ),
+    "person.html": (
+        '{% extends "!default/person.html" %}{% block main %}{{ super() }}'
+        "<p>{% for r in hub.rounds.values() %}{{ r.title }} ({{ r.state }}) {% endfor %}"
+        "{{ hub.figures.answered }} answered</p>{% endblock %}"
+    ),
+    "page.html": (
+        '{% extends "!default/page.html" %}{% block main %}{{ super() }}'
+        "<ul>{% for slug, tag in hub.tags.items() %}<li>{{ tag.name }}: {{ tag.ideas|length }}"
+        "</li>{% endfor %}</ul>{% if 'mileage-tracking' in hub.ideas %}"
+        "{{ hub.ideas['mileage-tracking'].title }} / {{ hub.ideas['mileage-tracking'].duplicate_of }}"
+        "{% endif %}{% endblock %}"
+    ),
+    "feed-entry.html": (
+        '{% include "!default/feed-entry.html" %}<p>{{ hub.releases|length }} releases so far</p>'
+    ),
+}
 
-    preview = Preview(hub_copy, environ=ENV)
-    preview.rebuild()
-    before = preview.renderer.hub.ideas["batch-receipt-scan"]
-    preview.rebuild(answer_an_idea(hub_copy), {"content"})
-    renderer = preview.renderer
-    live = _live_ids(renderer.hub)
-    kept = [arg for args, _ in renderer.fragments.values() for arg in args]
-    assert any(arg is renderer.hub.ideas["mileage-tracking"] for arg in kept)  # carried over
-    assert not any(arg is before for arg in kept)
-    assert all(isinstance(arg, str | int) or id(arg) in live for arg in kept)
+
+@pytest.fixture
+def themed_copy(hub_copy) -> Path:
+    folder = hub_copy / "templates"
+    folder.mkdir()
+    for name, text in HUB_TEMPLATES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return hub_copy
+
+
+@pytest.mark.parametrize("change", [*EDITS, delete_an_idea], ids=lambda e: e.__name__)
+def test_hub_templates_reading_hub_wide_data_stay_correct(themed_copy, change):
+    """With templates that show every idea's count on each idea page (the fault the
+    old hand-kept tables had), each edit still equals a fresh build."""
+    preview = Preview(themed_copy, environ=ENV)
+    first = preview.rebuild()
+    assert not first.broken, [d.text() for d in first.problems]
+    assert b"class=count>" in first.files["ideas/mileage-tracking/index.html"]
+    snapshot = preview.rebuild(change(themed_copy), {"content"})
+    assert not snapshot.broken, [d.text() for d in snapshot.problems]
+    fresh = Preview(themed_copy, environ=ENV)
+    fresh.rebuild()
+    assert differences(snapshot.files, fresh.snapshot.files) == []
+
+
+def test_adding_an_idea_updates_a_count_every_idea_page_shows(themed_copy):
+    preview = Preview(themed_copy, environ=ENV)
+    before = preview.rebuild().files["ideas/mileage-tracking/index.html"]
+    count = int(re.search(rb"class=count>(\d+) ideas", before).group(1))
+    after = preview.rebuild(add_an_idea(themed_copy), {"content"})
+    page = after.files["ideas/mileage-tracking/index.html"]
+    assert f"class=count>{count + 1} ideas".encode() in page

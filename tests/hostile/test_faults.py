@@ -56,8 +56,11 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def leftovers(parent: Path) -> list[str]:
-    """What builds leave beside the output: staging folders, lock files."""
-    return sorted(p.name for p in parent.iterdir() if ".cohub-" in p.name)
+    """What builds leave beside the output: staging folders, lock files (the build
+    cache, `.cohub-cache/`, is meant to stay)."""
+    return sorted(
+        p.name for p in parent.iterdir() if ".cohub-" in p.name and p.name != ".cohub-cache"
+    )
 
 
 def start_build(root: Path, *args: str) -> subprocess.Popen:
@@ -279,7 +282,7 @@ def test_a_read_only_output_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch
         else:
             inject(monkeypatch, errno.EROFS)
             which, shown = "an injected EROFS", re.escape(f"{out}/") + r"\S+"
-        assert cli.main(["build", "--root", str(root), "--out", str(out)]) == 2
+        assert cli.main(["build", "--root", str(root), "--out", str(out), "--no-cache"]) == 2
         err = capsys.readouterr().err
         assert re.fullmatch(
             rf"cohub: cannot write {shown}: Read-only file system \(build elsewhere with --out\)\n",
@@ -330,7 +333,7 @@ def test_a_folder_not_even_root_may_write_is_one_line_and_exit_2(tmp_path, capsy
         if not frozen:
             inject(monkeypatch, errno.EACCES)
             os.chmod(parent, 0o555)
-        assert cli.main(["build", "--root", str(root), "--out", str(out)]) == 2
+        assert cli.main(["build", "--root", str(root), "--out", str(out), "--no-cache"]) == 2
         err = capsys.readouterr().err
         reason = "Operation not permitted" if frozen else "Permission denied"
         assert re.fullmatch(

@@ -18,6 +18,7 @@ import pytest
 from conftest import EPOCH, lines, read
 
 from builder.build import build, netlify_redirects
+from builder.engine.revision import Revision
 from builder.markdown import Markdown
 from builder.render import Renderer
 from builder.urls import normal_path, plan, refusal, resolved_path
@@ -307,7 +308,7 @@ def hostile_site(hub):
         model, config=dataclasses.replace(model.config, base_url=HOSTILE_BASE)
     )
     routes = plan(model)
-    renderer = Renderer(model, routes, root, HOSTILE_BASE)
+    renderer = Renderer(Revision(model), routes, root, HOSTILE_BASE)
     files = {
         route.file: renderer.render(route) for route in sorted(routes, key=lambda r: r.is_feed)
     }

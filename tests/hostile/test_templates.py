@@ -113,7 +113,7 @@ ESCAPES = {
     ),
     "a mapping's method": (
         "{{ hub.ideas.values.__self__ }}",
-        "access to attribute '__self__' of 'builtin_function_or_method' object is unsafe.",
+        "access to attribute '__self__' of 'method' object is unsafe.",
     ),
     "cached by a private name": (
         "{{ cached('__init__') }}",
@@ -531,6 +531,8 @@ def test_the_preview_survives_a_bug_in_cohub(tmp_path, monkeypatch):
         raise KeyError("a bug")
 
     monkeypatch.setattr(Renderer, "_idea", broken)
+    sso = root / "content/ideas/sso.md"
+    sso.write_text(sso.read_text(encoding="utf-8") + "\nAn edit.\n", encoding="utf-8")
     snap = shown.rebuild({"content/ideas/sso.md"}, {"content"})
     assert [d.text() for d in snap.problems] == [
         "cohub:1:1: error: internal error: KeyError: 'a bug' (a bug in cohub, not in the "

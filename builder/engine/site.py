@@ -1,0 +1,224 @@
+"""Which routes to render, rendering them while recording what each read, and what a
+render leaves for the next one: the one engine `cohub build` (with its cache) and
+`cohub serve` share.
+
+A route is rendered again when it is new, when its own entry in the URL table changed
+(its page count), when the theme or anything every page depends on changed (`Built.key`),
+or when something it read changed (`Revision.stale`). Otherwise its last output is
+kept: hard-linked from the last site on disk, or taken from memory in the preview.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import signal
+import sys
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..errors import WriteError
+from ..render import Renderer
+from ..templating import Faults, TemplateFault
+from ..urls import Route
+from .revision import Memo, Reads, Revision
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One route as last rendered: what it read and a digest of what it wrote."""
+
+    route: Route
+    reads: Reads
+    digest: bytes
+
+
+@dataclass
+class Built:
+    """What rendering a whole site leaves for the next render of it."""
+
+    #: Everything every page depends on but the model: the theme, the settings of the
+    #: build, cohub's own code (`cache.site_key`). Any difference renders everything.
+    key: str
+    revision: Revision
+    rendered: dict[str, Rendered]
+    #: URLs whose output is no longer as it was written (edited or removed by hand):
+    #: rendered again, whatever they read.
+    lost: frozenset[str] = frozenset()
+
+
+def digest(data: bytes | str) -> bytes:
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def to_render(
+    before: Built | None, key: str, revision: Revision, routes: list[Route]
+) -> list[Route]:
+    """The routes of a new render that its predecessor `before` does not already
+    hold as they would come out now."""
+    if before is None or before.key != key or revision.changed is None:
+        return list(routes)
+    revision.changed = revision.changed | _table_changes(before, routes)
+    todo = []
+    for route in routes:
+        old = before.rendered.get(route.url)
+        if (
+            old is None
+            or old.route != route
+            or route.url in before.lost
+            or revision.stale(old.reads)
+        ):
+            todo.append(route)
+    return todo
+
+
+def _table_changes(before: Built, routes: list[Route]) -> frozenset:
+    """Changes of the URL table as keys routes read: a feed that came or went (pages
+    link the feeds that exist), and the table itself (the sitemap lists it)."""
+    old = {r.url: r for r in (entry.route for entry in before.rendered.values())}
+    new = {r.url: r for r in routes}
+    found = set()
+    if old.keys() != new.keys():
+        found.add(("routes", "", None))
+    old_feeds = {r.key for r in old.values() if r.is_feed}
+    new_feeds = {r.key for r in new.values() if r.is_feed}
+    found.update(("feed", key, None) for key in old_feeds ^ new_feeds)
+    return frozenset(found)
+
+
+class _NoProgress:
+    def update(self, n: int) -> None:
+        pass
+
+    def done(self) -> None:
+        pass
+
+
+def render_routes(
+    renderer: Renderer, routes: list[Route], out, jobs: int = 1, progress=None
+) -> tuple[Faults, dict[str, Rendered]]:
+    """Render `routes` into `out` (anything with `write(rel, data)`), recording what
+    each read; return the template errors met and a `Rendered` for each route.
+
+    Once a route fails, nothing more is written (the caller keeps nothing then), but
+    every route is still tried, so each distinct error is reported once with the
+    number of pages it broke. With `jobs` > 1 the routes are split between forked
+    workers: each writes its own files straight into `out` and hands back its
+    template errors, its routes' reads and the memos it made; where fork is
+    unavailable everything renders in one process.
+    """
+    progress = progress or _NoProgress()
+    revision = renderer.revision
+    # The feeds' events first, in this process: every worker then has them (entry
+    # HTML is rendered once, not once per worker).
+    if any(r.is_feed for r in routes):
+        renderer.prepare_feeds()
+    jobs = max(1, min(jobs, len(routes)))
+    faults, rendered = Faults(), {}
+    if jobs == 1 or not hasattr(os, "fork"):
+        for n, route in enumerate(routes, start=1):
+            _render_one(renderer, route, out, faults, rendered)
+            progress.update(n)
+        progress.done()
+        return faults, rendered
+    sys.stdout.flush()
+    sys.stderr.flush()
+    known = set(revision.memos)
+    workers = []
+    for chunk in (routes[i::jobs] for i in range(1, jobs)):
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            status = 0
+            try:
+                os.close(read_end)
+                found, mine = Faults(), {}
+                for route in chunk:
+                    _render_one(renderer, route, out, found, mine)
+                made = {k: v for k, v in revision.memos.items() if k not in known}
+                with os.fdopen(write_end, "wb") as pipe:
+                    pickle.dump((found.dumps(), mine, made), pipe, protocol=5)
+            except WriteError as exc:  # a full disk: the parent says so in one line
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(str(exc).encode("utf-8"))
+                status = WORKER_CANNOT_WRITE
+            except BaseException:
+                traceback.print_exc()
+                status = 1
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        workers.append((pid, read_end))
+    try:
+        for n, route in enumerate(routes[0::jobs], start=1):
+            _render_one(renderer, route, out, faults, rendered)
+            progress.update(n * jobs)
+    except BaseException:
+        _stop(workers)  # before the output goes, or they would write into it again
+        raise
+    failed, cannot_write = 0, None
+    for pid, read_end in workers:
+        with os.fdopen(read_end, "rb") as pipe:
+            handed = pipe.read()  # all of it before waiting: a full pipe blocks a worker
+        status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        if status == WORKER_CANNOT_WRITE:
+            cannot_write = WriteError(handed.decode("utf-8"))
+        elif status != 0:
+            failed += 1
+        else:
+            dumped, theirs, made = pickle.loads(handed)
+            faults.merge(Faults.loads(dumped))
+            rendered.update(theirs)
+            _adopt(revision, made)
+    progress.done()
+    if cannot_write is not None:
+        raise cannot_write
+    if failed:
+        raise RuntimeError(f"{failed} of {jobs} render workers failed")
+    return faults, rendered
+
+
+def _adopt(revision: Revision, made: dict[tuple, Memo]) -> None:
+    """Memos a worker made, kept by the parent for the next revision."""
+    for name, memo in made.items():
+        revision.memos.setdefault(name, memo)
+
+
+#: The exit status of a render worker that could not write (its `WriteError` in its pipe).
+WORKER_CANNOT_WRITE = 3
+
+
+def _stop(workers: list[tuple[int, int]]) -> None:
+    """End the render workers of a build that failed in the parent, and reap them."""
+    for pid, read_end in workers:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(read_end)
+
+
+def _render_one(renderer: Renderer, route: Route, out, faults: Faults, rendered: dict) -> None:
+    """Render one route, recording its reads, and write it unless this build failed."""
+    try:
+        with renderer.revision.recording() as recorded:
+            text = renderer.render(route)
+    except TemplateFault as fault:
+        faults.add(fault)
+        return
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    rendered[route.url] = Rendered(route, Reads.of(recorded), digest(data))
+    if not faults:
+        out.write(route.file, data)
+
+
+def carried(before: Built | None, routes: Iterable[Route], todo: Iterable[Route]) -> list[Rendered]:
+    """The `Rendered` of every route kept from `before` (not rendered again)."""
+    if before is None:
+        return []
+    again = {r.url for r in todo}
+    return [before.rendered[r.url] for r in routes if r.url not in again]
