@@ -171,7 +171,7 @@ class Feeds:
         idea = self.hub.ideas.get(slug)
         if idea is None or idea.duplicate_of is not None:
             return ()
-        return tuple(self._idea_events(idea))
+        return tuple(map(stamped, self._idea_events(idea)))
 
     def _release(self, slug: str) -> tuple[Event, ...]:
         hub = self.hub
@@ -183,11 +183,11 @@ class Feeds:
             for credited in change.ideas:
                 if credited in hub.ideas:
                     thanked |= _handles(hub.ideas[credited])
-        return tuple(self._release_events(release, thanked))
+        return tuple(map(stamped, self._release_events(release, thanked)))
 
     def _round(self, slug: str) -> tuple[Event, ...]:
         round_ = self.hub.rounds.get(slug)
-        return () if round_ is None else tuple(self._round_events(round_))
+        return () if round_ is None else tuple(map(stamped, self._round_events(round_)))
 
     def _release_events(self, release, thanked: set[str]) -> Iterable[Event]:
         hub = self.hub
@@ -433,21 +433,29 @@ _SLOT = 100_000  # microseconds per kind
 
 def _distinct(events: Iterable[Event]) -> list[Event]:
     """Each event with its `updated`: its moment, plus a fraction of a second set by
-    its kind and a hash of its key, so no two entries of any feed share one (the
-    validator's DuplicateUpdated). Nothing but the event itself decides the fraction;
-    only a clash of hashes on one day (about one in 100,000 pairs) moves one of the
-    two on by a microsecond."""
+    its kind and a hash of its key (`stamped`), so no two entries of any feed share
+    one (the validator's DuplicateUpdated). Nothing but the event itself decides the
+    fraction; only a clash of hashes on one day (about one in 100,000 pairs) moves
+    one of the two on by a microsecond. An event already stamped and not moved is
+    returned as the very object it was, so feeds made of the same events compare
+    equal at once."""
     taken: set[datetime] = set()
-    stamped = []
+    found = []
     for event in sorted(events, key=lambda e: (e.moment, e.key)):
-        digest = int.from_bytes(hashlib.sha256(event.key.encode()).digest()[:8], "big")
-        offset = _DAY_ORDER[event.kind] * _SLOT + digest % _SLOT
-        updated = event.moment + timedelta(microseconds=offset)
+        event = event if event.updated is not None else stamped(event)
+        updated = event.updated
         while updated in taken:
             updated += timedelta(microseconds=1)
         taken.add(updated)
-        stamped.append(replace(event, updated=updated))
-    return stamped
+        found.append(event if updated == event.updated else replace(event, updated=updated))
+    return found
+
+
+def stamped(event: Event) -> Event:
+    """The event with its own `updated`, before any clash moves it (`_distinct`)."""
+    digest = int.from_bytes(hashlib.sha256(event.key.encode()).digest()[:8], "big")
+    offset = _DAY_ORDER[event.kind] * _SLOT + digest % _SLOT
+    return replace(event, updated=event.moment + timedelta(microseconds=offset))
 
 
 #: RSS elements that hold plain text, as lxml writes them (text only, escaped).
