@@ -14,7 +14,6 @@ from typing import TextIO
 
 from .check import git_prefix
 from .clock import Stopwatch, build_date
-from .content import content_files
 from .engine.cache import (
     Cache,
     Files,
@@ -29,9 +28,8 @@ from .engine.cache import (
 from .engine.revision import Revision
 from .engine.site import Built, carried, render_routes, to_render
 from .errors import Problems, UsageError
-from .files import check_tree
 from .output import LOCK_TIMEOUT, Staging, check_out_dir, display
-from .pipeline import read_hub
+from .pipeline import list_content, read_hub
 from .render import Renderer, theme_environment
 from .templating import check_templates
 from .urls import Route, plan
@@ -86,11 +84,11 @@ def build(
     prefix = git_prefix(root)
     key = site_key(root, (f"drafts={drafts}", f"base_url={base_url}", f"git={prefix}"))
     store = Cache(root, out) if cache else None
-    inputs = _inputs(root, key, environ) if store is not None else ""
+    inputs, hashed = _inputs(root, key, environ) if store is not None else ("", {})
     if store is not None and (done := _up_to_date(store, inputs, out, watch)) is not None:
         return done
     state = store.load() if store is not None else None
-    files = Files(state.files if state is not None else {})
+    files = Files(state.files if state is not None else {}, hashed)
     reading = read_hub(root, drafts=drafts, environ=environ, files=files)
     watch.lap(f"read: config, load, validate, model ({files.reused} files from the cache)")
     if reading.problems.errors or reading.hub is None:
@@ -98,6 +96,7 @@ def build(
         return BuildResult(False, reading.problems, out)
     hub = reading.hub
     routes = plan(hub)
+    feeds = sum(1 for r in routes if r.is_feed)
     shown, notice = display(root, out), progress or sys.stderr
     with Staging(out, shown=shown, wait=lock_timeout, notice=notice) as stage:
         # Under the output's lock: the last site cannot change while it is compared.
@@ -138,12 +137,10 @@ def build(
                 ["_redirects"] if redirects else []
             )
             state.manifest = manifest(out, [*(r.file for r in routes), *extras])
-            feeds = sum(1 for r in routes if r.is_feed)
             counts = (len(routes) - feeds, feeds, written)
             stamp = Stamp(inputs, tuple(reading.problems.items), counts, state.manifest)
             store.save(state, stamp)
             watch.lap("save the cache")
-    feeds = sum(1 for r in routes if r.is_feed)
     return BuildResult(
         True,
         reading.problems,
@@ -156,12 +153,11 @@ def build(
     )
 
 
-def _inputs(root: Path, key: str, environ: Mapping[str, str] | None) -> str:
+def _inputs(root: Path, key: str, environ: Mapping[str, str] | None) -> tuple[str, dict]:
     """The hash of everything this build would read (`cache.inputs_key`), with the
     listing of content/ as the load stage makes it."""
     listing = Problems()
-    listed = content_files(root, listing)
-    check_tree(root, "templates", listing)
+    listed = list_content(root, listing)
     extra = [str(build_date(environ)), *(d.text() for d in listing.items)]
     return inputs_key(key, listed, extra)
 

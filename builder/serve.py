@@ -29,10 +29,11 @@ from watchfiles import Change, DefaultFilter, watch
 from .check import git_prefix
 from .clock import Stopwatch
 from .config import CONFIG_FILE
+from .engine.reading import Reader
 from .engine.revision import Revision
 from .engine.site import Built, carried, render_routes, to_render
 from .errors import Diagnostic, Problems, Severity, UsageError
-from .pipeline import Reader, Reading
+from .pipeline import Reading
 from .render import Renderer, theme_environment
 from .templating import check_templates
 from .urls import plan

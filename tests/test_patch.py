@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import EPOCH, ROOT, write_hub
 
+from builder.engine.reading import Reader
 from builder.link import SHOWN_ONLY
-from builder.pipeline import Reader
 
 ENV = {"SOURCE_DATE_EPOCH": EPOCH}
 

@@ -119,9 +119,9 @@ def test_private_people_still_count(tmp_path):
 
 
 def test_the_preview_keeps_them_private_after_an_edit(tmp_path):
-    """A reworded title is patched into the last graph (pipeline.Reader); the patch
+    """A reworded title is patched into the last graph (engine.reading.Reader); the patch
     names the author through the same stand-ins as a whole link."""
-    from builder.pipeline import Reader
+    from builder.engine.reading import Reader
 
     _site(tmp_path)
     reader = Reader(tmp_path, environ={"SOURCE_DATE_EPOCH": EPOCH})

@@ -120,21 +120,32 @@ class Files:
     """Load and validate one file, or take its item from the cache when its bytes,
     the hub's product keys and the limits are those it was validated with."""
 
-    def __init__(self, kept: Mapping[str, tuple]) -> None:
+    def __init__(
+        self, kept: Mapping[str, tuple], hashed: Mapping[str, tuple] | None = None
+    ) -> None:
+        """`hashed`: rel -> (the file's `signature`, its content hash) of files this
+        build hashed already (`inputs_key`), which are not read again while their
+        signature holds."""
         self.kept = kept
+        self.hashed = hashed or {}
         self.now: dict[str, tuple] = {}
         self.reused = 0
 
     def read(self, path: Path, rel: str, folder: str, products, limits: Limits, validate_file):
-        try:
-            size = os.stat(path).st_size
-            data = read_regular(path) if size <= limits.file_size else None
-        except OSError:
-            data = None
-        if data is None:  # too big or unreadable: the stage says so
-            return validate_file(path, rel, folder, products, limits)
-        digest = hashlib.blake2b(data, digest_size=16).digest()
         kept = self.kept.get(rel)
+        data = None
+        try:
+            info = os.stat(path)
+            seen = self.hashed.get(rel)
+            if seen is not None and seen[0] == signature(info):
+                digest = seen[1]
+            elif info.st_size <= limits.file_size:
+                data = read_regular(path)
+                digest = hashlib.blake2b(data, digest_size=16).digest()
+            else:  # too big: the stage says so
+                return validate_file(path, rel, folder, products, limits)
+        except OSError:  # unreadable: the stage says so
+            return validate_file(path, rel, folder, products, limits)
         if kept is not None and kept[:3] == (digest, products, limits):
             self.now[rel] = kept
             self.reused += 1
@@ -156,19 +167,32 @@ class Stamp:
     manifest: dict[str, tuple[int, int, int]]
 
 
-def inputs_key(key: str, listed: Iterable[tuple[Path, str, str]], extra: Iterable[str]) -> str:
+def inputs_key(
+    key: str, listed: Iterable[tuple[Path, str, str]], extra: Iterable[str]
+) -> tuple[str, dict[str, tuple]]:
     """A hash of everything a build reads: `key` (the site key), each content file's
-    path and bytes, and `extra` (the build date, what the listing warned about)."""
+    path and bytes, and `extra` (the build date, what the listing warned about); and
+    for `Files`, each file's signature and content hash as found."""
     digest = hashlib.blake2b(key.encode(), digest_size=16)
     for text in extra:
         digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
+    hashed = {}
     for path, rel, _ in listed:
         digest.update(rel.encode("utf-8", "surrogatepass") + b"\0")
         try:
-            digest.update(hashlib.blake2b(read_regular(path), digest_size=16).digest())
+            info = os.stat(path)
+            content = hashlib.blake2b(read_regular(path), digest_size=16).digest()
         except OSError:
             digest.update(b"unreadable")
-    return digest.hexdigest()
+            continue
+        hashed[rel] = (signature(info), content)
+        digest.update(content)
+    return digest.hexdigest(), hashed
+
+
+def signature(info: os.stat_result) -> tuple[int, int, int]:
+    """What says a file is the one hashed a moment ago in this build."""
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
 class Cache:
@@ -298,7 +322,7 @@ def manifest(out: Path, files: Iterable[str]) -> dict[str, tuple[int, int, int]]
         with contextlib.suppress(OSError):
             info = os.lstat(out / rel)
             if stat.S_ISREG(info.st_mode):
-                found[rel] = (info.st_size, info.st_mtime_ns, info.st_ino)
+                found[rel] = signature(info)
     return found
 
 

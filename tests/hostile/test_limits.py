@@ -15,9 +15,9 @@ from conftest import EPOCH, HUB_YAML, lines
 
 from builder import content
 from builder.build import build
+from builder.engine.reading import Reader
 from builder.limits import DEFAULT_LIMITS, Limits
 from builder.markdown import Markdown, markdown_excess
-from builder.pipeline import Reader
 from builder.render import _summary
 from builder.slugs import Suggester, did_you_mean
 
