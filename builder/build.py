@@ -19,7 +19,6 @@ from .engine.cache import (
     Files,
     Stamp,
     State,
-    code_key,
     inputs_key,
     intact,
     manifest,
@@ -88,7 +87,7 @@ def build(
     if store is not None and (done := _up_to_date(store, inputs, out, watch)) is not None:
         return done
     state = store.load() if store is not None else None
-    files = Files(state.files if state is not None else {}, hashed)
+    files = Files(store.load_items() if store is not None else {}, hashed)
     reading = read_hub(root, drafts=drafts, environ=environ, files=files)
     watch.lap(f"read: config, load, validate, model ({files.reused} files from the cache)")
     if reading.problems.errors or reading.hub is None:
@@ -132,7 +131,7 @@ def build(
         if store is not None:  # still under the output's lock: it describes this site
             revision.settle()
             every = {entry.route.url: entry for entry in kept} | rendered
-            state = State(code_key(), key, files.now, hub, revision.memos, every)
+            state = State(key, hub, revision.memos, every)
             extras = [f"static/{a.name}" for a in renderer.assets] + (
                 ["_redirects"] if redirects else []
             )
@@ -140,6 +139,8 @@ def build(
             counts = (len(routes) - feeds, feeds, written)
             stamp = Stamp(inputs, tuple(reading.problems.items), counts, state.manifest)
             store.save(state, stamp)
+            if files.changed:
+                store.save_items(files.now)
             watch.lap("save the cache")
     return BuildResult(
         True,

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
+from .engine.cache import Cache, Files
 from .errors import as_json
 from .forms import form_problems
 from .pipeline import read_hub
@@ -26,7 +27,9 @@ def run_check(
     """Print diagnostics in `format`; return the exit status (1 on errors, or on
     warnings with `strict`)."""
     out, err = out or sys.stdout, err or sys.stderr
-    reading = read_hub(root, drafts=True, environ=environ)
+    # Items a build validated are taken from its cache (read only: check writes nothing).
+    files = Files(Cache(root).load_items())
+    reading = read_hub(root, drafts=True, environ=environ, files=files)
     config = reading.config
     if config is not None and "products" not in config.broken:
         form_problems(root, config.products, reading.problems)

@@ -25,6 +25,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path, PurePosixPath
 from typing import TextIO
@@ -125,6 +126,7 @@ class Staging:
         self.files = 0
         self.committed = False
         self._made: set[Path] = set()
+        self._removal: threading.Thread | None = None
 
     def __enter__(self) -> Staging:
         try:
@@ -145,6 +147,8 @@ class Staging:
 
     def __exit__(self, *exc) -> None:
         try:
+            if self._removal is not None:
+                self._removal.join()
             if not self.committed:
                 shutil.rmtree(self.path, ignore_errors=True)
         finally:
@@ -202,7 +206,13 @@ class Staging:
                         aside.rmdir()
                         raise
                     self.path = aside
-                shutil.rmtree(self.path, ignore_errors=True)
+                # The old site goes while the build finishes (its cache is written):
+                # removing tens of thousands of files waits on the disk, not the CPU.
+                # Gone before the lock is released (`__exit__`).
+                self._removal = threading.Thread(
+                    target=shutil.rmtree, args=(self.path,), kwargs={"ignore_errors": True}
+                )
+                self._removal.start()
             else:
                 os.rename(self.path, self.out)
         except OSError as exc:

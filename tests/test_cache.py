@@ -149,7 +149,6 @@ def test_a_new_version_of_cohub_builds_cold(hub_copy, tmp_path, monkeypatch):
     (hub_copy / "site/about/index.html").write_bytes(b"from an older cohub")
     cache.code_key.cache_clear()
     monkeypatch.setattr(cache, "code_key", lambda: "another version")
-    monkeypatch.setattr("builder.build.code_key", lambda: "another version")
     result = cached_build(hub_copy)
     assert rendered(result) > 200
     assert tree(hub_copy / "site") == cold_tree(hub_copy, tmp_path)
@@ -161,7 +160,8 @@ def test_a_cache_signed_by_someone_else_is_never_loaded(hub_copy, tmp_path, monk
     cached_build(hub_copy)
     for path in (hub_copy / cache.FOLDER).iterdir():
         data = path.read_bytes()
-        path.write_bytes(data[: len(cache.MAGIC)] + bytes(32) + data[len(cache.MAGIC) + 32 :])
+        start = len(cache._header())
+        path.write_bytes(data[:start] + bytes(32) + data[start + 32 :])
     edit(hub_copy / "content/ideas/mileage-tracking.md", "\n---\n", "\n---\nA new line.\n\n")
     result = cached_build(hub_copy)
     assert rendered(result) > 200  # cold: nothing was taken from the forged cache
@@ -176,3 +176,21 @@ def test_a_cache_folder_that_is_a_link_is_neither_read_nor_written(hub_copy, tmp
     (hub_copy / cache.FOLDER).symlink_to(elsewhere)
     cached_build(hub_copy)
     assert list(elsewhere.iterdir()) == []
+
+
+def test_check_takes_the_items_a_build_validated_and_sees_every_edit(hub_copy, capsys):
+    from builder.check import run_check
+
+    def check() -> tuple[int, str, str]:
+        status = run_check(hub_copy, environ=ENV)
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    cached_build(hub_copy)
+    with_cache = check()
+    shutil.rmtree(hub_copy / cache.FOLDER)
+    assert check() == with_cache
+    cached_build(hub_copy)
+    edit(hub_copy / "content/ideas/mileage-tracking.md", "title:", "titel:")
+    status, out, _ = check()
+    assert status == 1 and "mileage-tracking.md" in out and "titel" in out

@@ -103,12 +103,10 @@ def site_key(root: Path, options: Iterable[str]) -> str:
 
 @dataclass
 class State:
-    """What one build leaves for the next build of the same output."""
+    """What one build leaves for the next build of the same output (of the cohub
+    whose `code_key` heads its file)."""
 
-    code: str
     key: str
-    #: rel -> (content hash, products, limits, item, its diagnostics)
-    files: dict[str, tuple]
     hub: object = None
     memos: dict = field(default_factory=dict)
     rendered: dict = field(default_factory=dict)
@@ -130,6 +128,12 @@ class Files:
         self.hashed = hashed or {}
         self.now: dict[str, tuple] = {}
         self.reused = 0
+        self.validated = 0
+
+    @property
+    def changed(self) -> bool:
+        """Whether what is kept now differs from what was kept before."""
+        return bool(self.validated) or self.kept.keys() != self.now.keys()
 
     def read(self, path: Path, rel: str, folder: str, products, limits: Limits, validate_file):
         kept = self.kept.get(rel)
@@ -151,6 +155,7 @@ class Files:
             self.reused += 1
             return kept[3], kept[4]
         item, found = validate_file(path, rel, folder, products, limits, data=data)
+        self.validated += 1
         light = replace(item, source=replace(item.source, front=None))  # the tree is spent
         self.now[rel] = (digest, products, limits, light, tuple(found))
         return item, found
@@ -196,17 +201,27 @@ def signature(info: os.stat_result) -> tuple[int, int, int]:
 
 
 class Cache:
-    """The cache folder of one hub, for one output folder."""
+    """The cache folder of one hub: the validated items of its files, shared by every
+    build and `check`, and for each output folder (`out`) what its last build left."""
 
-    def __init__(self, root: Path, out: Path) -> None:
+    def __init__(self, root: Path, out: Path | None = None) -> None:
         self.folder = root / FOLDER
+        self.items_path = self.folder / "items.pickle"
         name = hashlib.blake2b(str(out).encode(), digest_size=8).hexdigest()
         self.path = self.folder / f"{name}-{STATE}"
         self.stamp_path = self.folder / f"{name}-stamp.pickle"
 
+    def load_items(self) -> dict[str, tuple]:
+        """rel -> (content hash, products, limits, item, its diagnostics) (`Files`)."""
+        items = self._load(self.items_path)
+        return items if isinstance(items, dict) else {}
+
+    def save_items(self, items: dict[str, tuple]) -> None:
+        self._save(self.items_path, items)
+
     def load(self) -> State | None:
         state = self._load(self.path)
-        return state if isinstance(state, State) and state.code == code_key() else None
+        return state if isinstance(state, State) else None
 
     def save(self, state: State, stamp: Stamp) -> None:
         self._save(self.path, state)
@@ -233,9 +248,10 @@ class Cache:
             data = read_regular(path)
         except OSError:
             return None
-        if not data.startswith(MAGIC):
-            return None
-        tag, payload = data[len(MAGIC) : len(MAGIC) + 32], data[len(MAGIC) + 32 :]
+        header = _header()
+        if not data.startswith(header):
+            return None  # not a cache, or one of another cohub: never unpickled
+        tag, payload = data[len(header) : len(header) + 32], data[len(header) + 32 :]
         key = signing_key()
         if key is None or not hmac.compare_digest(tag, hmac.digest(key, payload, "sha256")):
             return None  # not made by this user's cohub: never unpickled
@@ -256,19 +272,26 @@ class Cache:
             self.folder.mkdir(exist_ok=True)
             fd, temp = tempfile.mkstemp(prefix=".new-", dir=self.folder)
             with os.fdopen(fd, "wb") as handle:
-                handle.write(MAGIC + bytes(32))  # the signature, once it is known
+                header = _header()
+                handle.write(header + bytes(32))  # the signature, once it is known
                 signed = _Signed(handle, hmac.new(key, digestmod="sha256"))
                 pickler = pickle.Pickler(signed, protocol=pickle.HIGHEST_PROTOCOL)
                 # The model's mappings are read-only views, which pickle cannot take.
                 pickler.dispatch_table = copyreg.dispatch_table | {MappingProxyType: _reduce_proxy}
                 pickler.dump(value)
-                handle.seek(len(MAGIC))
+                handle.seek(len(header))
                 handle.write(signed.mac.digest())
             os.replace(temp, path)
         except OSError:
             if temp is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(temp)
+
+
+def _header() -> bytes:
+    """What a cache file starts with: the format and `code_key`, so that the cache
+    of another version of cohub is told apart before anything is read from it."""
+    return MAGIC + code_key().encode("ascii") + b"\n"
 
 
 class _Signed:
