@@ -122,6 +122,16 @@ class Feeds:
             }
         )
 
+    def item_memos(self) -> list[tuple]:
+        """The names of the memos of each item's events: the bulk of the feeds' work,
+        which a build can share out between workers."""
+        hub = self.revision.hub
+        return [
+            *(("idea-events", s) for s in self.revision.memo("heard")),
+            *(("release-events", s) for s in hub.releases),
+            *(("round-events", s) for s in hub.rounds),
+        ]
+
     @property
     def events(self) -> list[Event]:
         """Every event that has happened by the build date, newest first."""

@@ -114,11 +114,13 @@ def render_routes(
     """
     progress = progress or _NoProgress()
     revision = renderer.revision
-    # The feeds' events first, in this process: every worker then has them (entry
-    # HTML is rendered once, not once per worker).
-    if any(r.is_feed for r in routes):
-        renderer.prepare_feeds()
     jobs = max(1, min(jobs, len(routes)))
+    # The feeds' events first, each item's shared out between workers and collected
+    # here: every worker of the routes then has them all (entry HTML is rendered once).
+    if any(r.is_feed for r in routes):
+        if jobs > 1 and hasattr(os, "fork"):
+            make_in_parallel(revision, renderer.feeds.item_memos(), jobs)
+        renderer.prepare_feeds()
     faults, rendered = Faults(), {}
     if jobs == 1 or not hasattr(os, "fork"):
         for n, route in enumerate(routes, start=1):
@@ -181,6 +183,48 @@ def render_routes(
     if failed:
         raise RuntimeError(f"{failed} of {jobs} render workers failed")
     return faults, rendered
+
+
+def make_in_parallel(revision: Revision, names: list[tuple], jobs: int) -> None:
+    """Make the memos `names` (those not made yet) in `jobs` forked processes and
+    keep them here. Whatever fails in a worker (a template error, a crash) is left
+    to be made again, and reported, where it is next asked for."""
+    names = [name for name in names if name not in revision.memos]
+    known = set(revision.memos)
+    workers = []
+    sys.stdout.flush()
+    sys.stderr.flush()
+    for chunk in (names[i::jobs] for i in range(1, jobs)):
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            status = 0
+            try:
+                os.close(read_end)
+                for name in chunk:
+                    with contextlib.suppress(Exception):
+                        revision.memo(*name)
+                made = {k: v for k, v in revision.memos.items() if k not in known}
+                with os.fdopen(write_end, "wb") as pipe:
+                    pickle.dump(made, pipe, protocol=5)
+            except BaseException:
+                status = 1
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        workers.append((pid, read_end))
+    try:
+        for name in names[0::jobs]:
+            with contextlib.suppress(Exception):
+                revision.memo(*name)
+    except BaseException:
+        _stop(workers)
+        raise
+    for pid, read_end in workers:
+        with os.fdopen(read_end, "rb") as pipe:
+            handed = pipe.read()
+        if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0:
+            _adopt(revision, pickle.loads(handed))
 
 
 def _adopt(revision: Revision, made: dict[tuple, Memo]) -> None:
