@@ -64,7 +64,9 @@ class BuildEvents:
 
     def __init__(self, port: int) -> None:
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
-        self.sock.sendall(b"GET /__cohub/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        # The Host a browser sends: the preview answers no other (serve.HostGuard).
+        request = f"GET /__cohub/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+        self.sock.sendall(request.encode("ascii"))
         self.stream = self.sock.makefile("rb")
         while self.stream.readline() not in (b"\r\n", b""):
             pass  # the response's headers

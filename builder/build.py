@@ -131,7 +131,9 @@ def build(
         if store is not None:  # still under the output's lock: it describes this site
             revision.settle()
             every = {entry.route.url: entry for entry in kept} | rendered
-            state = State(key, hub, revision.memos, every)
+            # Fragments are kept as hashes: made again when asked for, not stored.
+            memos = {name: memo.unkept() for name, memo in revision.memos.items()}
+            state = State(key, hub, memos, every)
             extras = [f"static/{a.name}" for a in renderer.assets] + (
                 ["_redirects"] if redirects else []
             )

@@ -267,3 +267,7 @@ RECORDS = {
 def frozen_map(items) -> Mapping:
     """A read-only dict in key order, so iteration order never depends on input order."""
     return MappingProxyType(dict(sorted(items)))
+
+
+#: The model's values that are not records: frozen all the way down, so hashable.
+VALUES = frozenset({Stamp, Who, ChangeRef, AnswerRef, Update, Change, Figures})

@@ -19,10 +19,11 @@ import jinja2
 from markupsafe import Markup
 
 from . import charts
+from .engine.reads import KINDS, RecordView
 from .engine.revision import Revision
 from .feeds import Feeds
 from .markdown import Markdown, prefixed_links
-from .model import Idea, Stamp, Who
+from .model import VALUES, Idea, Stamp, Who
 from .schema import CHANGE_LABELS, CHANGE_TYPES, MONTH_NAMES, STATUS_LABELS, STATUSES
 from .templating import TemplateFault, template_error
 from .theme import assets, environment
@@ -151,6 +152,7 @@ class Renderer:
             counts=self._counts,
             releases=self._newest_releases,
             charts=self._charts,
+            fragment=self._fragment_of,
         )
         self.env.globals.update(
             site=revision.memo("site"),
@@ -287,6 +289,21 @@ class Renderer:
         return Markup("\n".join(parts))
 
     def _fragment(self, name: str, args: tuple) -> Markup:
+        """The macro's HTML for `args`, as a memo of the revision when its arguments
+        can name one (records by their keys, other values as they are): an idea's
+        card is made once however many lists show it, and a later revision makes
+        it again only when something it read changed."""
+        key = _fragment_key(args)
+        if key is None:
+            return self._make_fragment(name, *args)
+        return self.revision.memo("fragment", name, *key)
+
+    def _fragment_of(self, name: str, *key) -> Markup:
+        ref = {kind: field for field, kind in KINDS.items()}
+        args = [getattr(self.hub, ref[a.kind])[a.key] if type(a) is _Ref else a[1] for a in key]
+        return self._make_fragment(name, *args)
+
+    def _make_fragment(self, name: str, *args) -> Markup:
         macro = None if name.startswith("_") else getattr(self._macros, name, None)
         if not isinstance(macro, jinja2.runtime.Macro):
             # A name from a template: a macro, not whatever else the module holds.
@@ -817,6 +834,32 @@ class SiteInfo:
     suggest_url: str | None
     nav: tuple[tuple[str, str, str], ...]
     build_date: date
+
+
+@dataclass(frozen=True)
+class _Ref:
+    """A record in a fragment's memo name: its kind and key."""
+
+    kind: str
+    key: str
+
+
+def _fragment_key(args: tuple) -> tuple | None:
+    """`args` as a memo's name: records by reference, other values with their type
+    (`1` is not `True` there); None when an argument is neither a record nor a value
+    of the model or plain (a list, a dict: made each time, not kept)."""
+    key = []
+    for arg in args:
+        if isinstance(arg, RecordView):
+            key.append(_Ref(arg._kind, arg._key))
+        elif type(arg) in _PLAIN or type(arg) in VALUES:
+            key.append((type(arg).__qualname__, arg))
+        else:
+            return None
+    return tuple(key)
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None), Markup})
 
 
 def _page_url(url: str, page: int, n: int) -> str:

@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 from conftest import EPOCH
-from test_incremental import EDITS, HUB_TEMPLATES, add_an_idea, delete_an_idea, edit, hub_copy
+from test_incremental import (
+    EDITS,
+    HUB_TEMPLATES,
+    add_an_idea,
+    delete_an_idea,
+    edit,
+    hub_copy,
+    hub_macros,
+)
 
 from builder.build import build
 from builder.engine import cache
@@ -105,6 +113,8 @@ def test_a_cached_build_equals_a_cold_build(hub_copy, tmp_path, change, themed):
         (hub_copy / "templates").mkdir()
         for name, text in HUB_TEMPLATES.items():
             (hub_copy / "templates" / name).write_text(text, encoding="utf-8")
+        (hub_copy / "templates/partials").mkdir()
+        (hub_copy / "templates/partials/macros.html").write_text(hub_macros(), encoding="utf-8")
     cached_build(hub_copy)
     change(hub_copy)
     cached_build(hub_copy)

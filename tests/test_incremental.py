@@ -304,12 +304,27 @@ HUB_TEMPLATES = {
 }
 
 
+def hub_macros() -> str:
+    """The default macros, with an idea card that also shows hub-wide data: cards are
+    kept between pages and rebuilds, and must follow what they read like pages."""
+    text = (ROOT / "templates/partials/macros.html").read_text(encoding="utf-8")
+    card = '<article class="card idea-card">'
+    assert card in text
+    return text.replace(
+        card,
+        card + "<small>{{ hub.ideas|length }} ideas, {{ hub.figures.answered }} answered,"
+        " {{ hub.rounds.values()|map(attribute='title')|join(', ') }}</small>",
+    )
+
+
 @pytest.fixture
 def themed_copy(hub_copy) -> Path:
     folder = hub_copy / "templates"
     folder.mkdir()
     for name, text in HUB_TEMPLATES.items():
         (folder / name).write_text(text, encoding="utf-8")
+    (folder / "partials").mkdir()
+    (folder / "partials/macros.html").write_text(hub_macros(), encoding="utf-8")
     return hub_copy
 
 

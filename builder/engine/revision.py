@@ -15,6 +15,7 @@ re-rendering ten thousand feeds whose entries did not move.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,15 +32,49 @@ class Reads:
     memos: frozenset[tuple]
 
     @classmethod
-    def of(cls, recorded: set[Key]) -> Reads:
+    def of(cls, recorded: set[Key], shared: dict[Key, Key] | None = None) -> Reads:
+        """`shared`: keys already held by other reads, given back as those very
+        tuples: thousands of pages read the same keys, and a big hub's reads are
+        millions of them."""
+        if shared is not None:
+            recorded = {shared.setdefault(key, key) for key in recorded}
         memos = frozenset(key[1] for key in recorded if key[0] == "memo")
         return cls(frozenset(k for k in recorded if k[0] != "memo"), memos)
+
+
+class _Unkept:
+    """The value of a memo a cache kept without it (`Memo.unkept`)."""
+
+    def __reduce__(self) -> str:
+        return "UNKEPT"  # pickled as this module's one instance
+
+    def __repr__(self) -> str:
+        return "UNKEPT"
+
+
+UNKEPT = _Unkept()
 
 
 @dataclass(frozen=True)
 class Memo:
     value: object
     reads: Reads
+    #: A hash of the value, for a memo kept without it (`unkept`).
+    digest: bytes | None = None
+
+    def unkept(self) -> Memo:
+        """This memo without its text, which is cheaper to make again when asked for
+        than to keep: only what it read and a hash of it, to compare a new one with."""
+        if not isinstance(self.value, str):
+            return self
+        data = self.value.encode("utf-8", "surrogatepass")
+        return Memo(UNKEPT, self.reads, hashlib.blake2b(data, digest_size=16).digest())
+
+    def same_value(self, value) -> bool:
+        if self.value is not UNKEPT:
+            return self.value == value
+        data = value.encode("utf-8", "surrogatepass")
+        return hashlib.blake2b(data, digest_size=16).digest() == self.digest
 
 
 class Revision:
@@ -60,6 +95,7 @@ class Revision:
             changes(previous.hub, hub) if previous is not None else None
         )
         self._verdicts: dict[tuple, bool] = {}  # memo name -> changed since previous?
+        self._keys: dict[Key, Key] = {}  # every key read, once (`Reads.of`)
 
     @classmethod
     def restored(cls, hub: Hub, memos: dict[tuple, Memo]) -> Revision:
@@ -83,13 +119,19 @@ class Revision:
                 found = self.memos[name]
             else:
                 found = self._make(name)
+        if found.value is UNKEPT:  # carried over from a cache without its value
+            found = self._make(name)
         return found.value
 
     def _make(self, name: tuple) -> Memo:
         with self.recorder.recording() as recorded:
             value = self.makers[name[0]](*name[1:])
-        made = self.memos[name] = Memo(value, Reads.of(recorded))
+        made = self.memos[name] = Memo(value, self.reads(recorded))
         return made
+
+    def reads(self, recorded: set[Key]) -> Reads:
+        """What a route or memo recorded, as kept."""
+        return Reads.of(recorded, self._keys)
 
     def memo_changed(self, name: tuple) -> bool:
         """Whether memo `name` differs from the previous revision's (settling it in
@@ -105,7 +147,7 @@ class Revision:
             verdict = False
         else:
             made = self.memos.get(name) or self._make(name)
-            verdict = made.value != old.value
+            verdict = not old.same_value(made.value)
         self._verdicts[name] = verdict
         return verdict
 

@@ -255,7 +255,7 @@ def _render_one(renderer: Renderer, route: Route, out, faults: Faults, rendered:
         faults.add(fault)
         return
     data = text.encode("utf-8") if isinstance(text, str) else text
-    rendered[route.url] = Rendered(route, Reads.of(recorded), digest(data))
+    rendered[route.url] = Rendered(route, renderer.revision.reads(recorded), digest(data))
     if not faults:
         out.write(route.file, data)
 
