@@ -142,7 +142,8 @@ def render_routes(
                 found, mine = Faults(), {}
                 for route in chunk:
                     _render_one(renderer, route, out, found, mine)
-                made = {k: v for k, v in revision.memos.items() if k not in known}
+                # Fragments go back as hashes: the parent keeps them so, not their HTML.
+                made = {k: v.unkept() for k, v in revision.memos.items() if k not in known}
                 with os.fdopen(write_end, "wb") as pipe:
                     pickle.dump((found.dumps(), mine, made), pipe, protocol=5)
             except WriteError as exc:  # a full disk: the parent says so in one line
