@@ -65,6 +65,8 @@ class Event:
     people: tuple[str, ...] = ()
     #: Atom's `updated`: `moment` plus under a second, unique in the hub (`_distinct`).
     updated: datetime | None = None
+    #: Where `updated` was before a clash of stamps moved it on (`_distinct`).
+    moved: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -138,14 +140,15 @@ class Feeds:
         return self.revision.memo("events")
 
     def _all_events(self) -> list[Event]:
-        memo, hub = self.revision.memo, self.hub
-        found = [
-            *(e for s in memo("heard") for e in memo("idea-events", s)),
-            *(e for s in hub.releases for e in memo("release-events", s)),
-            *(e for s in hub.rounds for e in memo("round-events", s)),
-        ]
-        happened = (e for e in found if e.moment.date() <= hub.build_date)
-        return sorted(_distinct(happened), key=lambda e: (e.updated, e.key), reverse=True)
+        revision, hub = self.revision, self.hub
+        names = self.item_memos()
+        made = {name: revision.memo(*name) for name in names}
+        today = hub.build_date
+        return _patched_events(revision, made, today) or sorted(
+            _distinct(e for events in made.values() for e in events if e.moment.date() <= today),
+            key=_newest_first,
+            reverse=True,
+        )
 
     @property
     def by_feed(self) -> dict[str, list[Event]]:
@@ -154,17 +157,23 @@ class Feeds:
     def _by_feed(self) -> dict[str, list[Event]]:
         """Each feed's events, newest first, filed in one pass: a hub with 10,000
         ideas has over 10,000 feeds, and a scan of every event per feed would grow
-        with their product."""
+        with their product. After an edit, only the feeds of the events that came
+        or went are filed again."""
+        events = self.events
+        patched = _patched_feeds(self.revision, events)
+        if patched is not None:
+            return patched
         found: dict[str, list[Event]] = {}
-        for event in self.events:
+        for event in events:
             for key in _feed_keys(event):
                 found.setdefault(key, []).append(event)
         return found
 
     def _chosen(self, key: str) -> tuple[Event, ...]:
-        """The entries one feed shows: a memo of its own, so a feed is rendered again
-        only when they differ, not whenever any event of the hub does."""
-        return tuple(self.by_feed.get(key, ())[: self.hub.config.feed_size])
+        """The entries one feed shows: a memo of its own, reading only its feed's
+        entry of `by-feed`, so a feed is rendered again only when they differ."""
+        events = self.revision.part(("by-feed",), key) or ()
+        return tuple(events[: self.hub.config.feed_size])
 
     @property
     def newest(self) -> datetime:
@@ -441,6 +450,82 @@ _DAY_ORDER = {"round": 0, "submitted": 1, "update": 2, "shipped": 3, "release": 
 _SLOT = 100_000  # microseconds per kind
 
 
+def _newest_first(event: Event) -> tuple:
+    return (event.updated, event.key)
+
+
+def _patched_events(revision: Revision, made: dict[tuple, tuple], today: date) -> list | None:
+    """Every event, made from the previous revision's list when only some items'
+    events changed and no stamp was ever moved by a clash (then each event's
+    `updated` is its own, whatever else changes); None when that is not so."""
+    old = revision.previous(("events",))
+    if old is None or not old.reads.memos or ("hub", "", "build_date") in revision.changed:
+        return None
+    before = {name for name in old.reads.memos if name[0].endswith("-events")}
+    changed = [name for name in made if name not in before or revision.memo_changed(name)]
+    gone = before - made.keys()
+    dropped = set()
+    for name in (*changed, *gone):
+        if name not in before:
+            continue
+        kept = revision.previous(name)
+        if kept is None:
+            return None
+        dropped.update(e.key for e in kept.value)
+    remaining = [e for e in old.value if e.key not in dropped]
+    added = [e for name in changed for e in made[name] if e.moment.date() <= today]
+    taken = {e.updated for e in remaining}
+    for event in added:
+        if event.updated in taken:
+            return None  # a clash: `_distinct` decides
+        taken.add(event.updated)
+    # An event a clash moved stays where it is unless what it was moved past (its
+    # window: from its own stamp to where it went) lost or gained an event.
+    windows = [(e.moved, e.updated) for e in remaining if e.moved is not None]
+    if windows:
+        touched = [e.updated for e in old.value if e.key in dropped]
+        touched += [e.updated for e in added]
+        if any(start <= t <= end for start, end in windows for t in touched):
+            return None
+    return sorted(remaining + added, key=_newest_first, reverse=True)
+
+
+def _patched_feeds(revision: Revision, events: list[Event]) -> dict | None:
+    """Each feed's events, made from the previous revision's by filing again only
+    the feeds of events that came or went; None without a previous one."""
+    old, old_events = revision.previous(("by-feed",)), revision.previous(("events",))
+    if old is None or old_events is None:
+        return None
+    now = set(map(id, events))
+    before = set(map(id, old_events.value))
+    gone = [e for e in old_events.value if id(e) not in now]
+    came = [e for e in events if id(e) not in before]
+    found = dict(old.value)
+    gone_ids = set(map(id, gone))
+    for key in {k for e in (*gone, *came) for k in _feed_keys(e)}:
+        kept = [e for e in found.get(key, ()) if id(e) not in gone_ids]
+        for event in came:
+            if key in _feed_keys(event):
+                kept.insert(_place(kept, _newest_first(event)), event)
+        if kept:
+            found[key] = kept
+        else:
+            found.pop(key, None)
+    return found
+
+
+def _place(events: list[Event], order: tuple) -> int:
+    """Where an event of sort key `order` goes in a list of them newest first."""
+    lo, hi = 0, len(events)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if _newest_first(events[mid]) > order:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
 def _distinct(events: Iterable[Event]) -> list[Event]:
     """Each event with its `updated`: its moment, plus a fraction of a second set by
     its kind and a hash of its key (`stamped`), so no two entries of any feed share
@@ -457,7 +542,8 @@ def _distinct(events: Iterable[Event]) -> list[Event]:
         while updated in taken:
             updated += timedelta(microseconds=1)
         taken.add(updated)
-        found.append(event if updated == event.updated else replace(event, updated=updated))
+        moved = updated != event.updated
+        found.append(replace(event, updated=updated, moved=event.updated) if moved else event)
     return found
 
 

@@ -350,3 +350,18 @@ def test_adding_an_idea_updates_a_count_every_idea_page_shows(themed_copy):
     after = preview.rebuild(add_an_idea(themed_copy), {"content"})
     page = after.files["ideas/mileage-tracking/index.html"]
     assert f"class=count>{count + 1} ideas".encode() in page
+
+
+@pytest.mark.parametrize("change", [retitle_idea, answer_an_idea, add_an_idea, delete_an_idea])
+def test_feeds_stay_equal_when_stamps_clash(hub_copy, monkeypatch, change):
+    """With one slot per kind of event, every two events of a kind on one day clash
+    and `_distinct` moves one on: the feeds a later revision files from the last
+    one's must still be those of a fresh build."""
+    monkeypatch.setattr("builder.feeds._SLOT", 1)
+    preview = Preview(hub_copy, environ=ENV)
+    first = preview.rebuild()
+    assert b"<updated>" in first.files["feed.xml"]
+    snapshot = preview.rebuild(change(hub_copy), {"content"})
+    fresh = Preview(hub_copy, environ=ENV)
+    fresh.rebuild()
+    assert differences(snapshot.files, fresh.snapshot.files) == []

@@ -30,6 +30,8 @@ class Reads:
 
     keys: frozenset[Key]
     memos: frozenset[tuple]
+    #: (memo name, entry) of each entry of a memo read alone (`Revision.part`).
+    parts: frozenset[tuple] = frozenset()
 
     @classmethod
     def of(cls, recorded: set[Key], shared: dict[Key, Key] | None = None) -> Reads:
@@ -39,7 +41,9 @@ class Reads:
         if shared is not None:
             recorded = {shared.setdefault(key, key) for key in recorded}
         memos = frozenset(key[1] for key in recorded if key[0] == "memo")
-        return cls(frozenset(k for k in recorded if k[0] != "memo"), memos)
+        parts = frozenset((key[1], key[2]) for key in recorded if key[0] == "part")
+        keys = frozenset(k for k in recorded if k[0] not in ("memo", "part"))
+        return cls(keys, memos, parts)
 
 
 class _Unkept:
@@ -112,6 +116,21 @@ class Revision:
     def memo(self, *name):
         """The value of memo `name`, made at most once in this revision."""
         self.recorder.reads.add(("memo", name, None))
+        return self._value(name)
+
+    def part(self, name: tuple, entry):
+        """One entry of memo `name`, a mapping, read alone: what reads only that is
+        made again when that entry changed, not whenever the mapping did."""
+        self.recorder.reads.add(("part", name, entry))
+        return self._value(name).get(entry)
+
+    def previous(self, name: tuple) -> Memo | None:
+        """Memo `name` of the previous revision, with its value, if it was kept: for
+        a maker that can make the new value from the old and what changed."""
+        old = self._before.get(name)
+        return old if old is not None and old.value is not UNKEPT else None
+
+    def _value(self, name: tuple):
         found = self.memos.get(name)
         if found is None:
             if name in self._before:
@@ -157,7 +176,18 @@ class Revision:
             return True
         if not self.changed.isdisjoint(reads.keys):
             return True
-        return any(self.memo_changed(name) for name in reads.memos)
+        if any(self.memo_changed(name) for name in reads.memos):
+            return True
+        return any(self._part_changed(name, entry) for name, entry in reads.parts)
+
+    def _part_changed(self, name: tuple, entry) -> bool:
+        if not self.memo_changed(name):
+            return False
+        old = self._before.get(name)
+        if old is None or old.value is UNKEPT:
+            return True
+        before, now = old.value.get(entry), self.memos[name].value.get(entry)
+        return before is not now and before != now
 
     def settle(self) -> None:
         """Let go of the previous revision's memos: those still good were carried
