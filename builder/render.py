@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote, urlencode, urlsplit
 
 import jinja2
@@ -836,9 +837,9 @@ class SiteInfo:
     build_date: date
 
 
-@dataclass(frozen=True)
-class _Ref:
-    """A record in a fragment's memo name: its kind and key."""
+class _Ref(NamedTuple):
+    """A record in a fragment's memo name: its kind and key (a tuple, whose hash is
+    cheap: a big hub has tens of thousands of fragments)."""
 
     kind: str
     key: str

@@ -31,7 +31,7 @@ from .clock import Stopwatch
 from .config import CONFIG_FILE
 from .engine.reading import Reader
 from .engine.revision import Revision
-from .engine.site import Built, carried, render_routes, to_render
+from .engine.site import Built, Readers, carried, render_routes, to_render
 from .errors import Diagnostic, Problems, Severity, UsageError
 from .pipeline import Reading
 from .render import Renderer, theme_environment
@@ -167,7 +167,12 @@ class Preview:
             snapshot = Snapshot(epoch, files, listed)
         self.publish(snapshot)
         if not failed and whole:
-            _settle_heap()  # after publishing: the edit is not kept waiting
+            # After publishing, so the edit is not kept waiting: ready for the next.
+            try:
+                self.built.readers = Readers(self.built)
+                _settle_heap()
+            except Exception:  # the next edit then checks every route instead
+                pass
         return snapshot
 
     def attempt(self, changed: Iterable[str] | None, whole: bool):
@@ -192,7 +197,8 @@ class Preview:
         hub = reading.hub
         before = None if whole else self.built
         revision = Revision(hub, before.revision if before is not None else None)
-        routes = plan(hub)
+        # A patched model has the last one's structure, so its URL table too.
+        routes = self.renderer.routes if before is not None and reading.patched else plan(hub)
         renderer = Renderer(
             revision,
             routes,
@@ -221,7 +227,11 @@ class Preview:
             return None
         revision.settle()
         kept_routes = carried(before, routes, todo)
-        self.built = Built(PREVIEW, revision, {r.route.url: r for r in kept_routes} | rendered)
+        built = Built(PREVIEW, revision, {r.route.url: r for r in kept_routes} | rendered)
+        if before is not None and before.readers is not None:
+            built.readers = before.readers
+            built.readers.update(before, built, (r.url for r in todo))
+        self.built = built
         self.renderer, self.rendered = renderer, len(todo)
         return out.files
 

@@ -100,6 +100,8 @@ class Revision:
         )
         self._verdicts: dict[tuple, bool] = {}  # memo name -> changed since previous?
         self._keys: dict[Key, Key] = {}  # every key read, once (`Reads.of`)
+        #: The names of the memos made in this revision, in the order made.
+        self.made: list[tuple] = []
 
     @classmethod
     def restored(cls, hub: Hub, memos: dict[tuple, Memo]) -> Revision:
@@ -146,6 +148,7 @@ class Revision:
         with self.recorder.recording() as recorded:
             value = self.makers[name[0]](*name[1:])
         made = self.memos[name] = Memo(value, self.reads(recorded))
+        self.made.append(name)
         return made
 
     def reads(self, recorded: set[Key]) -> Reads:
@@ -165,8 +168,13 @@ class Revision:
             self.memos.setdefault(name, old)
             verdict = False
         else:
-            made = self.memos.get(name) or self._make(name)
-            verdict = not old.same_value(made.value)
+            try:
+                made = self.memos.get(name) or self._make(name)
+            except Exception:
+                # It cannot be made now (a card of a deleted idea): changed. Whatever
+                # still asks for it meets the error again, and reports it, there.
+                made = None
+            verdict = made is None or not old.same_value(made.value)
         self._verdicts[name] = verdict
         return verdict
 
@@ -178,9 +186,20 @@ class Revision:
             return True
         if any(self.memo_changed(name) for name in reads.memos):
             return True
-        return any(self._part_changed(name, entry) for name, entry in reads.parts)
+        return any(self.part_changed(name, entry) for name, entry in reads.parts)
 
-    def _part_changed(self, name: tuple, entry) -> bool:
+    def carry(self) -> None:
+        """Keep every memo of the previous revision not settled yet, as it is: for a
+        caller that has settled every memo under which something changed."""
+        failed = [n for n, changed in self._verdicts.items() if changed and n not in self.memos]
+        merged = dict(self._before)
+        merged.update(self.memos)
+        for name in failed:
+            merged.pop(name, None)
+        self.memos = merged
+
+    def part_changed(self, name: tuple, entry) -> bool:
+        """Whether entry `entry` of memo `name` differs from the previous revision's."""
         if not self.memo_changed(name):
             return False
         old = self._before.get(name)

@@ -17,6 +17,7 @@ import pickle
 import signal
 import sys
 import traceback
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -48,6 +49,82 @@ class Built:
     #: URLs whose output is no longer as it was written (edited or removed by hand):
     #: rendered again, whatever they read.
     lost: frozenset[str] = frozenset()
+    #: Who read what, once worked out (the preview keeps it from render to render).
+    readers: Readers | None = None
+
+
+class Readers:
+    """For every key, memo and memo entry read: the routes and the memos that read it,
+    so that what a change touches is looked up rather than every route checked."""
+
+    def __init__(self, built: Built) -> None:
+        self.routes: dict[object, set[str]] = defaultdict(set)
+        self.memos: dict[object, set[tuple]] = defaultdict(set)
+        #: memo name -> the entries of it read alone (`Revision.part`).
+        self.entries: dict[tuple, set] = defaultdict(set)
+        for url, entry in built.rendered.items():
+            self._file(self.routes, url, entry.reads)
+        self.kept = dict(built.revision.memos)
+        for name, memo in self.kept.items():
+            self._file(self.memos, name, memo.reads)
+
+    def _file(self, index: dict, reader, reads: Reads, add: bool = True) -> None:
+        for what in _read(reads):
+            if add:
+                index[what].add(reader)
+                if what[0] == "part":
+                    self.entries[what[1]].add(what[2])
+            else:
+                index[what].discard(reader)
+
+    def touched(self, revision: Revision) -> set[str]:
+        """The URLs of routes that read something that changed in `revision`."""
+        urls: set[str] = set()
+        work = list(revision.changed)
+        seen: set[tuple] = set()
+        while work:
+            what = work.pop()
+            urls.update(self.routes.get(what, ()))
+            for name in self.memos.get(what, ()):
+                if name in seen:
+                    continue
+                seen.add(name)
+                if not revision.memo_changed(name):
+                    continue
+                work.append(("memo", name, None))
+                work.extend(
+                    ("part", name, entry)
+                    for entry in self.entries.get(name, ())
+                    if revision.part_changed(name, entry)
+                )
+        return urls
+
+    def update(self, before: Built, after: Built, urls: Iterable[str]) -> None:
+        """Follow a render of the routes `urls`: their reads, and those of the memos
+        it made, replace what they read before."""
+        for url in urls:
+            old, entry = before.rendered.get(url), after.rendered.get(url)
+            if old is not None:
+                self._file(self.routes, url, old.reads, add=False)
+            if entry is not None:
+                self._file(self.routes, url, entry.reads)
+        memos = after.revision.memos
+        for name in after.revision.made:
+            memo, old = memos.get(name), self.kept.get(name)
+            if memo is None or memo is old:
+                continue
+            if old is not None:
+                self._file(self.memos, name, old.reads, add=False)
+            self._file(self.memos, name, memo.reads)
+            self.kept[name] = memo
+
+
+def _read(reads: Reads):
+    yield from reads.keys
+    for name in reads.memos:
+        yield ("memo", name, None)
+    for name, entry in reads.parts:
+        yield ("part", name, entry)
 
 
 def digest(data: bytes | str) -> bytes:
@@ -64,6 +141,17 @@ def to_render(
     if before is None or before.key != key or revision.changed is None:
         return list(routes)
     revision.changed = revision.changed | _table_changes(before, routes)
+    if before.readers is not None:
+        touched = before.readers.touched(revision)
+        revision.carry()  # what nothing changed under stays as it is
+        return [
+            route
+            for route in routes
+            if route.url in touched
+            or (old := before.rendered.get(route.url)) is None
+            or old.route != route
+            or route.url in before.lost
+        ]
     todo = []
     for route in routes:
         old = before.rendered.get(route.url)
