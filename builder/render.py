@@ -8,7 +8,7 @@ of the URL table, pages and feeds alike, so `build` and `serve` share it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -459,7 +459,9 @@ class Renderer:
     def listed(self, route: Route) -> tuple[str, ...]:
         """The slugs of every idea of a paginated list route (ideas, a status, a
         product, a tag), in the order the list shows them."""
-        return self.ranked[route.kind, route.key or ""]
+        # One list read alone: a page of a tag is not rendered again when only
+        # another tag's list changed.
+        return self.revision.part(("ranked",), (route.kind, route.key or ""))
 
     def on_page(self, route: Route) -> list[Idea]:
         """The ideas one page of a list route shows."""
@@ -482,7 +484,7 @@ class Renderer:
             ),
             "paginator": paginator,
             "heading": title,
-            "counts": self.counts,
+            "counts": Lazy(self.revision, ("counts",)),
             **extra,
         }
 
@@ -820,6 +822,23 @@ class Renderer:
 
     def _robots(self, route: Route) -> dict:
         return {}
+
+
+class Lazy(Mapping):
+    """A memo given to templates as a mapping, read only if a template reads it: a
+    list page that does not show the counts by status does not depend on them."""
+
+    def __init__(self, revision: Revision, name: tuple) -> None:
+        self._revision, self._name = revision, name
+
+    def __getitem__(self, key):
+        return self._revision.memo(*self._name)[key]
+
+    def __iter__(self):
+        return iter(self._revision.memo(*self._name))
+
+    def __len__(self) -> int:
+        return len(self._revision.memo(*self._name))
 
 
 @dataclass(frozen=True)
