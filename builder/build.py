@@ -30,6 +30,7 @@ from .errors import Problems, UsageError
 from .output import LOCK_TIMEOUT, Staging, check_out_dir, display
 from .pipeline import list_content, read_hub
 from .render import Renderer, theme_environment
+from .search import index as index_search
 from .templating import check_templates
 from .urls import Route, plan
 from .validate import url_problem
@@ -66,11 +67,13 @@ def build(
     progress: TextIO | None = None,
     lock_timeout: float = LOCK_TIMEOUT,
     cache: bool = True,
+    search: bool = True,
 ) -> BuildResult:
     """Build the site of the hub at `root` into `out` (default `root/site`), waiting
     up to `lock_timeout` seconds for another build of the same output. With `cache`,
     what the last build left in `.cohub-cache/` spares parsing, validating and
-    rendering whatever did not change (`engine.cache`)."""
+    rendering whatever did not change (`engine.cache`). With `search`, Pagefind
+    indexes the staged site before it is swapped in (`search`)."""
     watch = Stopwatch()
     out = out or root / "site"
     if base_url is not None and (problem := url_problem(base_url, site=True)) is not None:
@@ -81,7 +84,8 @@ def build(
     check_out_dir(root, out)  # before resolving: a link in the hub is checked as a link
     out = out.resolve()
     prefix = git_prefix(root)
-    key = site_key(root, (f"drafts={drafts}", f"base_url={base_url}", f"git={prefix}"))
+    options = (f"drafts={drafts}", f"base_url={base_url}", f"git={prefix}", f"search={search}")
+    key = site_key(root, options)
     store = Cache(root, out) if cache else None
     inputs, hashed = _inputs(root, key, environ) if store is not None else ("", {})
     if store is not None and (done := _up_to_date(store, inputs, out, watch)) is not None:
@@ -101,7 +105,14 @@ def build(
         # Under the output's lock: the last site cannot change while it is compared.
         before = _before(state, key, out)
         revision = Revision(hub, before.revision if before is not None else None)
-        renderer = Renderer(revision, routes, root, base_url or hub.config.base_url, prefix)
+        renderer = Renderer(
+            revision,
+            routes,
+            root,
+            base_url or hub.config.base_url,
+            prefix,
+            search="indexed" if search else "off",
+        )
         check_templates(renderer.env, reading.problems)  # compiled once, for the render too
         watch.lap("plan URLs, compile templates")
         if reading.problems.errors:
@@ -126,8 +137,12 @@ def build(
         if redirects:
             stage.write("_redirects", redirects)
         written = len(routes) + len(renderer.assets) + (1 if redirects else 0)
+        watch.lap(f"link {len(kept)} unchanged files, write assets")
+        if search:  # the staged site, so that a site and its index are one build's
+            indexed = index_search(stage.path, hub.config.language)
+            watch.lap(f"index {indexed} pages for search (Pagefind)")
         stage.commit()
-        watch.lap(f"link {len(kept)} unchanged files, write assets, swap the site in")
+        watch.lap("swap the site in")
         if store is not None:  # still under the output's lock: it describes this site
             revision.settle()
             every = {entry.route.url: entry for entry in kept} | rendered

@@ -62,6 +62,11 @@ def parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--timings", action="store_true", help="print each stage's time")
     build.add_argument(
+        "--no-search",
+        action="store_true",
+        help="skip the search index (Pagefind); /search/ then says search is off",
+    )
+    build.add_argument(
         "--no-cache",
         action="store_true",
         help="build from scratch: neither read nor write .cohub-cache/",
@@ -171,6 +176,7 @@ def run_build(args: argparse.Namespace) -> int:
         base_url=args.base_url,
         jobs=jobs,
         cache=not args.no_cache,
+        search=not args.no_search,
         progress=sys.stderr,
     )
     if args.timings:

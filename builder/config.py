@@ -28,6 +28,8 @@ class Config:
     language: str = "en"
     repository: str | None = None
     branch: str = "main"
+    #: An RSS-to-email service's subscribe URL with `{feed}` (SPEC §9), or None.
+    follow_by_email: str | None = None
     #: Product key -> display name, in the order hub.yaml lists them.
     products: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     feed_size: int = 50
@@ -82,6 +84,7 @@ def load_config(root: Path, problems: Problems) -> Config | None:
         language=values.get("language", "en"),
         repository=values.get("repository", "").rstrip("/") or None,
         branch=values.get("branch", "main"),
+        follow_by_email=values.get("follow_by_email") or None,
         products=MappingProxyType(dict(values.get("products", {}))),
         feed_size=values.get("feed_size", 50),
         # Each limit that passed applies; one with an error stays at its default.

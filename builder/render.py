@@ -132,14 +132,18 @@ class Renderer:
         git_prefix: str = "",
         *,
         previous: Renderer | None = None,
+        search: str = "indexed",
     ) -> None:
         """`previous`: the renderer of the last build of the same theme (the preview),
-        whose compiled templates, assets and Markdown renderer are reused."""
+        whose compiled templates, assets and Markdown renderer are reused. `search`:
+        whether this site has a search index, as /search/ tells its reader
+        ("indexed", "off" for `--no-search`, "preview" under `cohub serve`)."""
         self.revision = revision
         self.hub = hub = revision.view
         self.routes = routes
         self.links = Links(base_url)
         self.git_prefix = git_prefix
+        self.search = search
         if previous is not None:
             self.markdown, self.env, self.assets = previous.markdown, previous.env, previous.assets
         else:
@@ -196,9 +200,11 @@ class Renderer:
                     ("Rounds", "rounds"),
                     ("Changelog", "changelog"),
                     ("People", "people"),
+                    ("Search", "search"),
                 )
             ),
             build_date=self.hub.build_date,
+            search=self.search,
         )
 
     def routes_read(self) -> None:
@@ -232,8 +238,11 @@ class Renderer:
         by_status: dict[str, list[str]] = {s: [] for s in STATUSES}
         for slug in newest:
             by_status[ideas[slug].status].append(slug)
+        # Most asked first: distinct persons, the author and everyone who asked too.
+        top = tuple(sorted(newest, key=lambda s: -len(ideas[s].also_asked_by)))
         return {
             ("ideas", ""): newest,
+            ("top", ""): top,
             **{("status", s): tuple(slugs) for s, slugs in by_status.items()},
             **{("product", k): p.ideas for k, p in self.hub.products.items()},
             **{("tag", k): t.ideas for k, t in self.hub.tags.items()},
@@ -406,6 +415,7 @@ class Renderer:
             page.url = self.links.path(route.url)
             page.feeds = self._page_feeds(route)
         template = {
+            "top": "ideas.html",
             "redirect": "redirect.html",
             "sitemap": "sitemap.xml",
             "robots": "robots.txt",
@@ -420,6 +430,8 @@ class Renderer:
             "status": ["ideas"],
             "roadmap": ["ideas"],
             "idea": [f"idea:{route.key}", "ideas"],
+            "top": ["ideas"],
+            "follow": [route.key],
             "rounds": ["rounds"],
             "round": ["rounds"],
             "changelog": ["changelog"],
@@ -469,6 +481,7 @@ class Renderer:
         return [self.hub.ideas[s] for s in self.listed(route)[start : start + IDEAS_PER_PAGE]]
 
     def _idea_list(self, route: Route, title: str, crumbs, **extra) -> dict:
+        extra.setdefault("order", "newest first")
         ideas = self.listed(route)
         paginator = Paginator(
             tuple(self.on_page(route)),
@@ -495,6 +508,17 @@ class Renderer:
             [Crumb("Home", self.links.home())],
             description="Every idea customers have shared, newest first, with where each one stands.",
             status=None,
+        )
+
+    def _top(self, route: Route) -> dict:
+        return self._idea_list(
+            route,
+            "Ideas most asked for",
+            [Crumb("Home", self.links.home()), Crumb("Ideas", self.links.ideas())],
+            description="Every idea, the ones most people asked for first: its author, "
+            "everyone who asked for it too, and the people behind the ideas merged into it.",
+            status=None,
+            order="most asked first",
         )
 
     def _status(self, route: Route) -> dict:
@@ -799,6 +823,45 @@ class Renderer:
             "groups": [(title, feeds) for title, feeds in groups if feeds],
         }
 
+    def _follow(self, route: Route) -> dict:
+        """The readable page beside a feed (SPEC §9): what the feed carries, its
+        addresses to copy, and how to follow it, with a reader or by email."""
+        feed = self.feeds.listing(route.key)
+        owner = feed.spec.page_url
+        name = feed.spec.title.removesuffix(" · " + self.hub.config.title)
+        email = self.hub.config.follow_by_email
+        absolute = self.links.absolute(feed.rss or feed.atom)
+        crumbs = [Crumb("Home", self.links.home())]
+        if owner != "/":
+            crumbs.append(Crumb(name, self.links.path(owner)))
+        return {
+            "page": Page(
+                f"Follow: {name}" if owner != "/" else "Follow this hub",
+                route.url,
+                feed.spec.purpose,
+                crumbs=crumbs,
+                section="feeds",
+                noindex=True,
+            ),
+            "feed": feed,
+            "name": name,
+            "owner_url": owner,
+            "email_url": email.replace("{feed}", quote(absolute, safe="")) if email else None,
+        }
+
+    def _search(self, route: Route) -> dict:
+        return {
+            "page": Page(
+                "Search",
+                route.url,
+                "Find an idea, a feedback round, a release or a person by any word in it.",
+                crumbs=[Crumb("Home", self.links.home())],
+                section="search",
+                noindex=True,
+            ),
+            "state": self.search,
+        }
+
     def _opml(self, route: Route) -> dict:
         return {"listed": self.feeds.listed()}
 
@@ -816,7 +879,7 @@ class Renderer:
     def _sitemap(self, route: Route) -> dict:
         self.routes_read()
         pages = [
-            r for r in self.routes if r.file.endswith(".html") and r.kind not in ("redirect", "404")
+            r for r in self.routes if r.file.endswith(".html") and r.kind not in ("redirect", "404", "follow", "search")
         ]
         return {"sitemap_routes": pages}
 
@@ -854,6 +917,8 @@ class SiteInfo:
     suggest_url: str | None
     nav: tuple[tuple[str, str, str], ...]
     build_date: date
+    #: "indexed", "off" (`--no-search`) or "preview" (`cohub serve` does not index).
+    search: str = "indexed"
 
 
 class _Ref(NamedTuple):

@@ -84,6 +84,8 @@ class Url:
     #: The address the site itself is published at (`base_url`): paths are appended
     #: to it, so it may have no query and no fragment.
     site: bool = False
+    #: A URL template: the text it must hold where a value is put in (`{feed}`).
+    placeholder: str = ""
 
 
 @dataclass(frozen=True)
@@ -364,6 +366,12 @@ HUB = Record(
         Field("language", Text(), doc="default en"),
         Field("repository", Url(), doc='enables "Suggest an idea" and "Edit this page"'),
         Field("branch", Text(), doc="default main"),
+        Field(
+            "follow_by_email",
+            Url(describe="an http(s) URL with {feed} in it", placeholder="{feed}"),
+            doc="an RSS-to-email service's subscribe URL, {feed} standing for the feed's "
+            "address: follow pages then offer email",
+        ),
         Field("products", MappingOf(Text()), doc="key -> display name"),
         Field("feed_size", Integer(minimum=1), doc="entries per feed, default 50"),
         Field("limits", LIMITS, doc="the bounds content is read within (below)"),

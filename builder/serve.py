@@ -206,6 +206,7 @@ class Preview:
             hub.config.base_url,
             git_prefix(self.root),
             previous=None if whole else self.renderer,
+            search="preview",  # the preview does not index: /search/ says so
         )
         if before is None:
             check_templates(renderer.env, problems)  # a new theme: compiled first

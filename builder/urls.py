@@ -111,6 +111,11 @@ class Urls:
         return _paged("/ideas/", page)
 
     @staticmethod
+    def top(page: int = 1) -> str:
+        """The ideas by how many asked (SPEC §9)."""
+        return _paged("/ideas/top/", page)
+
+    @staticmethod
     def status(status: str, page: int = 1) -> str:
         return _paged(f"/ideas/status/{status}/", page)
 
@@ -176,6 +181,16 @@ class Urls:
         return page_url + ("feed.xml" if fmt == "atom" else "rss.xml")
 
     @staticmethod
+    def follow(page_url: str) -> str:
+        """The readable page beside the feeds of `page_url` (SPEC §9): a browser that
+        follows a "Follow" link lands here, never on the feed's raw XML."""
+        return page_url + "follow/"
+
+    @staticmethod
+    def search() -> str:
+        return "/search/"
+
+    @staticmethod
     def feeds() -> str:
         return "/feeds/"
 
@@ -229,9 +244,12 @@ def plan(hub: Hub) -> list[Route]:
         Route("/robots.txt", "robots"),
         Route("/feeds/", "feeds"),
         Route("/feeds.opml", "opml"),
+        Route("/search/", "search"),
     ]
     routes += feed_routes(hub)
+    routes += follow_routes(routes)
     routes += _paginated("ideas", "", len(heard), IDEAS_PER_PAGE, u.ideas)
+    routes += _paginated("top", "", len(heard), IDEAS_PER_PAGE, u.top)
     for status in STATUSES:
         count = sum(1 for i in heard if i.status == status)
         routes += _paginated(
@@ -295,6 +313,15 @@ def feed_routes(hub: Hub) -> list[Route]:
     return routes
 
 
+def follow_routes(routes: list[Route]) -> list[Route]:
+    """A follow page (`X/follow/`) beside each feed `X/feed.xml`, keyed like it."""
+    return [
+        Route(r.url.removesuffix("feed.xml") + "follow/", "follow", key=r.key)
+        for r in routes
+        if r.kind == "atom"
+    ]
+
+
 #: Paths the site keeps for itself: (path, what uses it). A path ending in `/` keeps
 #: everything under it, except a section's, which holds content's own pages
 #: (`/ideas/dark-mode/`). Pagination and the status lists are kept even where no page
@@ -304,6 +331,9 @@ RESERVED = (
     ("/ideas/page/", "the pagination of /ideas/"),
     ("/ideas/status/", "the status lists under /ideas/status/"),
     ("/ideas/top/", "the list of ideas by how many asked, /ideas/top/"),
+    ("/ideas/follow/", "the page on following the ideas' feed, /ideas/follow/"),
+    ("/rounds/follow/", "the page on following the rounds' feed, /rounds/follow/"),
+    ("/changelog/follow/", "the page on following the changelog's feed, /changelog/follow/"),
     ("/changelog/page/", "the pagination of /changelog/"),
     ("/static/", "the site's asset folder /static/"),
     ("/pagefind/", "the search index's folder /pagefind/"),

@@ -308,6 +308,8 @@ class Validator:
             return self.expected(node, name, ftype)
         text = str(node.value).strip()
         problem = url_problem(text, site=ftype.site)
+        if problem is None and ftype.placeholder and ftype.placeholder not in text:
+            problem = f"write {ftype.placeholder} where the address goes"
         if problem is not None:
             return self.error(
                 node.pos, name, f"expected {ftype.describe}, found '{clip(text)}'", problem

@@ -56,6 +56,22 @@ def hub(tmp_path):
     return make
 
 
+#: The search index's folder. Pagefind writes its filter chunks in hash-map order, so
+#: two indexes of the same pages differ in bytes: the one exception SPEC §7 allows to
+#: byte-identical builds. Comparisons of whole sites leave it out; tests/test_search.py
+#: checks what it finds.
+SEARCH_INDEX = "pagefind/"
+
+
+def site_files(folder: Path) -> list[Path]:
+    """Every file of a built site but the search index, in a stable order."""
+    return [
+        p
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.relative_to(folder).as_posix().startswith(SEARCH_INDEX)
+    ]
+
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"

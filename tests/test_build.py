@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from conftest import EPOCH, HUB_YAML
+from conftest import EPOCH, HUB_YAML, site_files
 from lxml import html as lxml_html
 
 from builder import cli
@@ -328,8 +328,7 @@ def test_a_failed_build_leaves_the_previous_site_untouched(hub, capsys, monkeypa
 def snapshot(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        for p in site_files(folder)
     }
 
 

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import EPOCH
+from conftest import EPOCH, site_files
 from test_incremental import (
     EDITS,
     HUB_TEMPLATES,
@@ -35,11 +35,7 @@ def own_signing_key(tmp_path, monkeypatch):
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in site_files(folder)}
 
 
 def cached_build(root: Path):

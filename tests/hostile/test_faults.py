@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import EPOCH, write_hub
+from conftest import EPOCH, site_files, write_hub
 
 from builder import cli
 from builder.build import build
@@ -47,12 +47,9 @@ def big_hub(root: Path, ideas: int = 300) -> Path:
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    """Every file of a folder by path, for byte-for-byte comparison."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    """Every file of a site by path (the search index aside), for byte-for-byte
+    comparison."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in site_files(folder)}
 
 
 def leftovers(parent: Path) -> list[str]:
