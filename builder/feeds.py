@@ -272,6 +272,10 @@ class Feeds:
             people=tuple(sorted(askers)),
             **base,
         )
+        release = hub.releases.get(idea.shipped_in) if idea.shipped_in else None
+        # The first `shipped` answer tells the shipping; a later one (after a
+        # setback) is an answer like any other.
+        told = False
         seen: dict[str, int] = {}
         for update in idea.updates:
             name = f"update-{update.date}-{update.status}"
@@ -279,33 +283,78 @@ class Feeds:
             if seen[name] > 1:  # two answers with one date and status stay distinct
                 name += f"-{seen[name]}"
             answerer = {update.by.handle} if update.by and update.by.handle else set()
+            author = update.by.name if update.by else f"The {hub.config.title} team"
+            if update.status == "shipped" and not told:
+                told = True
+                yield self._shipped(
+                    idea,
+                    release,
+                    base,
+                    topics,
+                    askers | answerer,
+                    key=f"ideas/{idea.slug}/{name}",
+                    moment=update.date.moment,
+                    author=author,
+                    update=update,
+                )
+                continue
             yield Event(
                 key=f"ideas/{idea.slug}/{name}",
                 moment=update.date.moment,
                 kind="update",
                 title=f"{idea.title}: {STATUS_LABELS[update.status].lower()}",
                 html=self._html("update", base["url"], idea=idea, update=update),
-                author=update.by.name if update.by else f"The {hub.config.title} team",
+                author=author,
                 categories=((update.status, STATUS_LABELS[update.status]), *topics),
                 people=tuple(sorted(askers | answerer)),
                 **base,
             )
-        if idea.shipped_in:
-            release = hub.releases[idea.shipped_in]
-            changes = [hub.change(ref) for ref in idea.credited_by if ref.release == release.slug]
-            yield Event(
+        if not told and release is not None:
+            yield self._shipped(
+                idea,
+                release,
+                base,
+                topics,
+                askers,
                 key=f"ideas/{idea.slug}/shipped-{release.slug}",
                 moment=release.date.moment,
-                kind="shipped",
-                title=f"Shipped: {idea.title}",
-                html=self._html(
-                    "shipped", base["url"], idea=idea, release=release, changes=changes
-                ),
                 author=hub.config.title,
-                categories=(("shipped", STATUS_LABELS["shipped"]), *topics),
-                people=tuple(sorted(askers)),
-                **base,
+                update=None,
             )
+
+    def _shipped(
+        self,
+        idea: Idea,
+        release,
+        base: dict,
+        topics: tuple,
+        people: set[str],
+        *,
+        key: str,
+        moment: datetime,
+        author: str,
+        update,
+    ) -> Event:
+        """The one entry that tells an idea shipped (SPEC §5): the team's `shipped`
+        answer when there is one, else the release that ships it. Either way it links
+        that release and quotes its changes, so no feed tells the story twice."""
+        hub = self.hub
+        changes = []
+        if release is not None:
+            changes = [hub.change(ref) for ref in idea.credited_by if ref.release == release.slug]
+        return Event(
+            key=key,
+            moment=moment,
+            kind="shipped",
+            title=f"Shipped: {idea.title}",
+            html=self._html(
+                "shipped", base["url"], idea=idea, release=release, changes=changes, update=update
+            ),
+            author=author,
+            categories=(("shipped", STATUS_LABELS["shipped"]), *topics),
+            people=tuple(sorted(people)),
+            **base,
+        )
 
     def _product(self, key: str | None) -> tuple[tuple[str, str], ...]:
         if key is None or key not in self.hub.products:
