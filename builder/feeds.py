@@ -2,7 +2,7 @@
 Atom feed per idea, made with feedgen.
 
 Entries are events (an idea submitted, an answer given, an idea shipped, a release,
-a round opened), derived from the model like every page. Their ids are tag URIs
+a round opened, a round closed), derived from the model like every page. Their ids are tag URIs
 built from hub.yaml's host and the event itself, and every date comes from content:
 feedgen's three `now()` defaults are always overridden, so rebuilding on another day
 changes nothing a feed reader can see.
@@ -29,7 +29,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from html import unescape
 from urllib.parse import urlsplit, urlunsplit
 
@@ -245,6 +245,23 @@ class Feeds:
             product=round_.product,
             people=tuple(sorted(people)),
         )
+        # A round closes at the end of its `closes` day: the event is the next day's,
+        # and like any event joins the feeds only once that day has come.
+        yield Event(
+            key=f"rounds/{round_.slug}/closed",
+            tag_date=round_.opens.day,
+            moment=datetime.combine(round_.closes.day + timedelta(days=1), time(), UTC),
+            kind="closed",
+            title=f"Feedback round closed: {round_.title}"
+            + (" — what we heard" if round_.heard else ""),
+            url=Urls.round(round_.slug),
+            html=self._html("closed", Urls.round(round_.slug), round=round_),
+            author=hub.config.title,
+            categories=self._product(round_.product),
+            section="rounds",
+            product=round_.product,
+            people=tuple(sorted(people)),
+        )
 
     def _idea_events(self, idea: Idea) -> Iterable[Event]:
         hub = self.hub
@@ -385,7 +402,10 @@ class Feeds:
         if kind in ("ideas", "rounds", "changelog"):
             label, purpose = {
                 "ideas": ("Ideas", "New ideas, every answer, and what shipped."),
-                "rounds": ("Feedback rounds", "Each feedback round as it opens."),
+                "rounds": (
+                    "Feedback rounds",
+                    "Each feedback round as it opens, and what we heard when it closes.",
+                ),
                 "changelog": ("Changelog", "Every release, with who shaped it."),
             }[kind]
             return FeedSpec(
@@ -495,7 +515,9 @@ QUIET_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 
 #: Where in its day's first second each kind of event falls, oldest first: a round
 #: opens, ideas come in, answers follow, an idea ships, its release closes the day.
-_DAY_ORDER = {"round": 0, "submitted": 1, "update": 2, "shipped": 3, "release": 4}
+#: A round's closing comes last, so that telling it moved no other kind's stamp
+#: (a reader takes a new `updated` for an edit of the entry).
+_DAY_ORDER = {"round": 0, "submitted": 1, "update": 2, "shipped": 3, "release": 4, "closed": 5}
 _SLOT = 100_000  # microseconds per kind
 
 
