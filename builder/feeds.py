@@ -2,10 +2,11 @@
 Atom feed per idea, made with feedgen.
 
 Entries are events (an idea submitted, an answer given, an idea shipped, a release,
-a round opened, a round closed), derived from the model like every page. Their ids are tag URIs
-built from hub.yaml's host and the event itself, and every date comes from content:
-feedgen's three `now()` defaults are always overridden, so rebuilding on another day
-changes nothing a feed reader can see.
+a round opened, a round closed), derived from the model like every page; each
+happening is one event, whatever in the content says it (SPEC §5). Their ids are tag
+URIs built from hub.yaml's host and the event itself, and every date comes from
+content: feedgen's three `now()` defaults are always overridden, so rebuilding on
+another day changes nothing a feed reader can see.
 
 Both formats are held to what the W3C Feed Validation Service checks, warnings
 included (tests/test_feeds.py mirrors those checks). Three of them shape this module:
