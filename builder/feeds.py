@@ -2,10 +2,11 @@
 Atom feed per idea, made with feedgen.
 
 Entries are events (an idea submitted, an answer given, an idea shipped, a release,
-a round opened), derived from the model like every page. Their ids are tag URIs
-built from hub.yaml's host and the event itself, and every date comes from content:
-feedgen's three `now()` defaults are always overridden, so rebuilding on another day
-changes nothing a feed reader can see.
+a round opened, a round closed), derived from the model like every page; each
+happening is one event, whatever in the content says it (SPEC §5). Their ids are tag
+URIs built from hub.yaml's host and the event itself, and every date comes from
+content: feedgen's three `now()` defaults are always overridden, so rebuilding on
+another day changes nothing a feed reader can see.
 
 Both formats are held to what the W3C Feed Validation Service checks, warnings
 included (tests/test_feeds.py mirrors those checks). Three of them shape this module:
@@ -29,7 +30,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from html import unescape
 from urllib.parse import urlsplit, urlunsplit
 
@@ -245,6 +246,23 @@ class Feeds:
             product=round_.product,
             people=tuple(sorted(people)),
         )
+        # A round closes at the end of its `closes` day: the event is the next day's,
+        # and like any event joins the feeds only once that day has come.
+        yield Event(
+            key=f"rounds/{round_.slug}/closed",
+            tag_date=round_.opens.day,
+            moment=datetime.combine(round_.closes.day + timedelta(days=1), time(), UTC),
+            kind="closed",
+            title=f"Feedback round closed: {round_.title}"
+            + (" — what we heard" if round_.heard else ""),
+            url=Urls.round(round_.slug),
+            html=self._html("closed", Urls.round(round_.slug), round=round_),
+            author=hub.config.title,
+            categories=self._product(round_.product),
+            section="rounds",
+            product=round_.product,
+            people=tuple(sorted(people)),
+        )
 
     def _idea_events(self, idea: Idea) -> Iterable[Event]:
         hub = self.hub
@@ -272,6 +290,10 @@ class Feeds:
             people=tuple(sorted(askers)),
             **base,
         )
+        release = hub.releases.get(idea.shipped_in) if idea.shipped_in else None
+        # The first `shipped` answer tells the shipping; a later one (after a
+        # setback) is an answer like any other.
+        told = False
         seen: dict[str, int] = {}
         for update in idea.updates:
             name = f"update-{update.date}-{update.status}"
@@ -279,33 +301,78 @@ class Feeds:
             if seen[name] > 1:  # two answers with one date and status stay distinct
                 name += f"-{seen[name]}"
             answerer = {update.by.handle} if update.by and update.by.handle else set()
+            author = update.by.name if update.by else f"The {hub.config.title} team"
+            if update.status == "shipped" and not told:
+                told = True
+                yield self._shipped(
+                    idea,
+                    release,
+                    base,
+                    topics,
+                    askers | answerer,
+                    key=f"ideas/{idea.slug}/{name}",
+                    moment=update.date.moment,
+                    author=author,
+                    update=update,
+                )
+                continue
             yield Event(
                 key=f"ideas/{idea.slug}/{name}",
                 moment=update.date.moment,
                 kind="update",
                 title=f"{idea.title}: {STATUS_LABELS[update.status].lower()}",
                 html=self._html("update", base["url"], idea=idea, update=update),
-                author=update.by.name if update.by else f"The {hub.config.title} team",
+                author=author,
                 categories=((update.status, STATUS_LABELS[update.status]), *topics),
                 people=tuple(sorted(askers | answerer)),
                 **base,
             )
-        if idea.shipped_in:
-            release = hub.releases[idea.shipped_in]
-            changes = [hub.change(ref) for ref in idea.credited_by if ref.release == release.slug]
-            yield Event(
+        if not told and release is not None:
+            yield self._shipped(
+                idea,
+                release,
+                base,
+                topics,
+                askers,
                 key=f"ideas/{idea.slug}/shipped-{release.slug}",
                 moment=release.date.moment,
-                kind="shipped",
-                title=f"Shipped: {idea.title}",
-                html=self._html(
-                    "shipped", base["url"], idea=idea, release=release, changes=changes
-                ),
                 author=hub.config.title,
-                categories=(("shipped", STATUS_LABELS["shipped"]), *topics),
-                people=tuple(sorted(askers)),
-                **base,
+                update=None,
             )
+
+    def _shipped(
+        self,
+        idea: Idea,
+        release,
+        base: dict,
+        topics: tuple,
+        people: set[str],
+        *,
+        key: str,
+        moment: datetime,
+        author: str,
+        update,
+    ) -> Event:
+        """The one entry that tells an idea shipped (SPEC §5): the team's `shipped`
+        answer when there is one, else the release that ships it. Either way it links
+        that release and quotes its changes, so no feed tells the story twice."""
+        hub = self.hub
+        changes = []
+        if release is not None:
+            changes = [hub.change(ref) for ref in idea.credited_by if ref.release == release.slug]
+        return Event(
+            key=key,
+            moment=moment,
+            kind="shipped",
+            title=f"Shipped: {idea.title}",
+            html=self._html(
+                "shipped", base["url"], idea=idea, release=release, changes=changes, update=update
+            ),
+            author=author,
+            categories=(("shipped", STATUS_LABELS["shipped"]), *topics),
+            people=tuple(sorted(people)),
+            **base,
+        )
 
     def _product(self, key: str | None) -> tuple[tuple[str, str], ...]:
         if key is None or key not in self.hub.products:
@@ -336,7 +403,10 @@ class Feeds:
         if kind in ("ideas", "rounds", "changelog"):
             label, purpose = {
                 "ideas": ("Ideas", "New ideas, every answer, and what shipped."),
-                "rounds": ("Feedback rounds", "Each feedback round as it opens."),
+                "rounds": (
+                    "Feedback rounds",
+                    "Each feedback round as it opens, and what we heard when it closes.",
+                ),
                 "changelog": ("Changelog", "Every release, with who shaped it."),
             }[kind]
             return FeedSpec(
@@ -446,7 +516,9 @@ QUIET_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 
 #: Where in its day's first second each kind of event falls, oldest first: a round
 #: opens, ideas come in, answers follow, an idea ships, its release closes the day.
-_DAY_ORDER = {"round": 0, "submitted": 1, "update": 2, "shipped": 3, "release": 4}
+#: A round's closing comes last, so that telling it moved no other kind's stamp
+#: (a reader takes a new `updated` for an edit of the entry).
+_DAY_ORDER = {"round": 0, "submitted": 1, "update": 2, "shipped": 3, "release": 4, "closed": 5}
 _SLOT = 100_000  # microseconds per kind
 
 
