@@ -29,6 +29,7 @@ from .schema import CHANGE_LABELS, CHANGE_TYPES, MONTH_NAMES, STATUS_LABELS, STA
 from .templating import TemplateFault, template_error
 from .theme import assets, environment
 from .urls import IDEAS_PER_PAGE, RELEASES_PER_PAGE, Route, Urls
+from .validate import wordless
 
 ROADMAP_COLUMNS = ("under-review", "planned", "in-progress", "shipped")
 #: The roadmap shows what shipped in this many days before the build date.
@@ -546,6 +547,7 @@ class Renderer:
                 section="ideas",
             ),
             "idea": idea,
+            "has_words": not wordless(idea.body),
             "original": self.hub.ideas.get(idea.duplicate_of) if idea.duplicate_of else None,
             "duplicates": [self.hub.ideas[s] for s in idea.duplicates],
             "shipped_release": self.hub.releases.get(idea.shipped_in) if idea.shipped_in else None,
