@@ -24,7 +24,7 @@ from .engine.reads import KINDS, RecordView
 from .engine.revision import Revision
 from .feeds import Feeds
 from .markdown import Markdown, prefixed_links
-from .model import VALUES, ChangeRef, Idea, Stamp, Who
+from .model import VALUES, ChangeRef, Idea, Stamp, Update, Who
 from .schema import CHANGE_LABELS, CHANGE_TYPES, MONTH_NAMES, STATUS_LABELS, STATUSES
 from .templating import TemplateFault, template_error
 from .theme import assets, environment
@@ -770,7 +770,7 @@ class Renderer:
             "shipped_after_total": len(shipped_after),
         }
 
-    def _answers(self, refs) -> list[tuple[Idea, object]]:
+    def _answers(self, refs) -> list[tuple[Idea, Update]]:
         """(idea, update) for each answer `refs` address, in their order."""
         pairs = []
         for ref in refs:

@@ -252,7 +252,8 @@ def plan(hub: Hub) -> list[Route]:
     routes += _paginated("changelog", "", len(hub.releases), RELEASES_PER_PAGE, u.changelog)
     routes += _paginated("impact", "", len(traced_changes(hub)), IDEAS_PER_PAGE, u.impact)
     declined = sum(1 for i in heard if i.status == "declined")
-    routes += _paginated("declined", "", declined, IDEAS_PER_PAGE, u.declined)
+    if declined:
+        routes += _paginated("declined", "", declined, IDEAS_PER_PAGE, u.declined)
     for handle, person in hub.people.items():
         if person.answers:
             routes += _paginated(

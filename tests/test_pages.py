@@ -346,3 +346,31 @@ def test_content_cannot_take_the_new_lists_paths(hub):
         "content/pages/about.md:5:5: error: aliases[2]: this alias would be published at "
         "/impact/page/3/, which the pagination of /impact/ already uses (change the alias)",
     ]
+
+
+def test_the_full_lists_are_linked_however_short_and_absent_when_empty(hub):
+    files = {
+        **PEOPLE,
+        "content/ideas/sms.md": answered("SMS", 1, ("2026-02-01", "declined", "kyle")),
+        "content/ideas/api.md": answered("API", 2, ("2026-02-02", "planned", "kyle")),
+    }
+    site = do_build(hub(files))
+    declined = page(site, "/roadmap/").xpath(
+        "//section[@aria-labelledby='declined']//p[@class='more']/a"
+    )
+    assert [(a.get("href"), text(a)) for a in declined] == [
+        ("/roadmap/declined/", "All declined ideas, with the reasons")
+    ]
+    answers = page(site, "/people/kyle/").xpath(
+        "//section[@aria-labelledby='answers']//p[@class='more']/a"
+    )
+    assert [(a.get("href"), text(a)) for a in answers] == [
+        ("/people/kyle/answers/", "All answers by Kyle Lacy")
+    ]
+    assert len(page(site, "/people/kyle/answers/").xpath("//li[@class='answer']")) == 2
+
+
+def test_with_nothing_declined_there_is_no_declined_list(hub):
+    quiet = do_build(hub({**PEOPLE, "content/ideas/api.md": idea("API")}))
+    assert not (quiet / "roadmap/declined").exists()
+    assert "We have not declined any idea." in text(page(quiet, "/roadmap/").xpath("//main")[0])
