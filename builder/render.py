@@ -24,11 +24,12 @@ from .engine.reads import KINDS, RecordView
 from .engine.revision import Revision
 from .feeds import Feeds
 from .markdown import Markdown, prefixed_links
-from .model import VALUES, Idea, Stamp, Who
+from .model import VALUES, ChangeRef, Idea, Stamp, Update, Who
 from .schema import CHANGE_LABELS, CHANGE_TYPES, MONTH_NAMES, STATUS_LABELS, STATUSES
 from .templating import TemplateFault, template_error
 from .theme import assets, environment
-from .urls import IDEAS_PER_PAGE, RELEASES_PER_PAGE, Route, Urls
+from .urls import IDEAS_PER_PAGE, RELEASES_PER_PAGE, Route, Urls, traced_changes
+from .validate import wordless
 
 ROADMAP_COLUMNS = ("under-review", "planned", "in-progress", "shipped")
 #: The roadmap shows what shipped in this many days before the build date.
@@ -36,6 +37,12 @@ SHIPPED_WINDOW = timedelta(days=90)
 #: Cards per roadmap column; the rest are a link away, so a hub with thousands of
 #: ideas still has a roadmap one can read.
 ROADMAP_CARDS = 12
+#: Declined ideas the roadmap shows, newest first; all are on /roadmap/declined/.
+ROADMAP_DECLINED = 5
+#: Answers a person's page shows, newest first; all are on their answers pages.
+PERSON_ANSWERS = 5
+#: Shipped ideas a person answered that their page shows as cards, newest first.
+PERSON_SHIPPED = 6
 
 
 @dataclass(frozen=True)
@@ -159,6 +166,7 @@ class Renderer:
             charts=self._charts,
             fragment=self._fragment_of,
         )
+        revision.makers.update(declined=self._declined_slugs, traced=self._traced)
         self.env.globals.update(
             site=revision.memo("site"),
             hub=hub,
@@ -268,6 +276,29 @@ class Renderer:
 
     def _charts(self) -> list:
         return [charts.heard_and_shipped(self.hub), charts.days_to_answer(self.hub)]
+
+    def _declined_slugs(self) -> tuple[str, ...]:
+        """Every declined idea, most recently declined first: the roadmap shows the
+        first few and /roadmap/declined/ pages through them all."""
+        ideas = self.hub.ideas
+        slugs = self.revision.part(("ranked",), ("status", "declined"))
+        return tuple(sorted(slugs, key=lambda s: (-ideas[s].updates[-1].date.day.toordinal(), s)))
+
+    def traced(self, start: int = 0, stop: int | None = None) -> list:
+        """The changes /impact/ traces (from `start` to `stop`), newest release first,
+        as (release, change, its ideas…, its rounds…); from a memo of (release, index)
+        pairs that its pages share."""
+        rows = []
+        for slug, index in self.revision.memo("traced")[start:stop]:
+            release = self.hub.releases[slug]
+            change = self.hub.change(ChangeRef(slug, index))
+            ideas = [self.hub.ideas.get(s) for s in change.ideas]
+            rounds = [self.hub.rounds.get(s) for s in change.rounds]
+            rows.append((release, change, *ideas, *rounds))
+        return rows
+
+    def _traced(self) -> tuple[tuple[str, int], ...]:
+        return tuple((ref.release, ref.index) for ref in traced_changes(self.hub))
 
     @property
     def counts(self) -> dict[str, int]:
@@ -439,6 +470,8 @@ class Renderer:
             "product": [f"product:{route.key}"],
             "tag": [f"tag:{route.key}"],
             "person": [f"person:{route.key}"],
+            "person-answers": [f"person:{route.key}"],
+            "declined": ["ideas"],
         }.get(route.kind, [])
         found = [self.feeds.listing(key) for key in [*keys, "hub"]]
         return [listing for listing in found if listing is not None]
@@ -570,6 +603,7 @@ class Renderer:
                 section="ideas",
             ),
             "idea": idea,
+            "has_words": not wordless(idea.body),
             "original": self.hub.ideas.get(idea.duplicate_of) if idea.duplicate_of else None,
             "duplicates": [self.hub.ideas[s] for s in idea.duplicates],
             "shipped_release": self.hub.releases.get(idea.shipped_in) if idea.shipped_in else None,
@@ -595,10 +629,7 @@ class Renderer:
                     )
                 )
             columns.append((status, ideas[:ROADMAP_CARDS], len(ideas)))
-        declined = sorted(
-            (i for i in heard if i.status == "declined"),
-            key=lambda i: (-i.updates[-1].date.day.toordinal(), i.slug),
-        )
+        declined = self.revision.memo("declined")
         return {
             "page": Page(
                 "Roadmap",
@@ -608,9 +639,32 @@ class Renderer:
                 section="roadmap",
             ),
             "columns": columns,
-            "declined": declined,
+            "declined": [hub.ideas[s] for s in declined[:ROADMAP_DECLINED]],
+            "declined_total": len(declined),
             "window_days": SHIPPED_WINDOW.days,
             "since": since,
+        }
+
+    def _declined(self, route: Route) -> dict:
+        """/roadmap/declined/: every idea we said no to, with the reason, in pages."""
+        start = (route.page - 1) * IDEAS_PER_PAGE
+        declined = self.revision.memo("declined")
+        paginator = Paginator(
+            tuple(self.hub.ideas[s] for s in declined[start : start + IDEAS_PER_PAGE]),
+            route.page,
+            route.pages,
+            len(declined),
+            lambda n: self.links.path(_page_url(route.url, route.page, n)),
+        )
+        return {
+            "page": Page(
+                _paged_title("Ideas we said no to", route),
+                route.url,
+                "Every idea we declined, most recent first, with the reason we gave.",
+                crumbs=[Crumb("Home", self.links.home()), Crumb("Roadmap", self.links.roadmap())],
+                section="roadmap",
+            ),
+            "paginator": paginator,
         }
 
     def _shipped_on(self, idea: Idea) -> date:
@@ -719,7 +773,7 @@ class Renderer:
     def _person(self, route: Route) -> dict:
         person = self.hub.people[route.key]
         shaped = self._changes(person.shaped)
-        answered = [self.hub.ideas[a.idea] for a in person.answers]
+        shipped_after = self._shipped_after(person.answers)
         return {
             "page": Page(
                 person.name,
@@ -734,10 +788,69 @@ class Renderer:
             "raised": [self.hub.ideas[s] for s in person.raised],
             "supported": [self.hub.ideas[s] for s in person.supported],
             "took_part": [self.hub.rounds[s] for s in person.took_part],
-            "answers": [
-                (idea, idea.update(a.index))
-                for a, idea in zip(person.answers, answered, strict=True)
-            ],
+            "answers": self._answers(person.answers[:PERSON_ANSWERS]),
+            "answers_total": len(person.answers),
+            "shipped_after": shipped_after[:PERSON_SHIPPED],
+            "shipped_after_total": len(shipped_after),
+        }
+
+    def _answers(self, refs) -> list[tuple[Idea, Update]]:
+        """(idea, update) for each answer `refs` address, in their order."""
+        pairs = []
+        for ref in refs:
+            idea = self.hub.ideas[ref.idea]
+            pairs.append((idea, idea.update(ref.index)))
+        return pairs
+
+    def _shipped_after(self, refs) -> list[Idea]:
+        """The ideas a person answered that shipped on or after their first answer
+        to them, newest shipping first: what the team's answers led to, which no
+        release's credits name (a duplicate they answered counts as its original)."""
+        first: dict[str, date] = {}
+        for ref in refs:  # newest first, so the last one seen is the earliest
+            idea = self.hub.ideas[ref.idea]
+            slug = idea.duplicate_of if idea.duplicate_of in self.hub.ideas else ref.idea
+            first[slug] = idea.update(ref.index).date.day
+        shipped = {}
+        for slug, answered in first.items():
+            idea = self.hub.ideas[slug]
+            if idea.status == "shipped" and (on := self._first_shipped(idea)) >= answered:
+                shipped[slug] = (idea, on)
+        newest = sorted(shipped.values(), key=lambda pair: (-pair[1].toordinal(), pair[0].slug))
+        return [idea for idea, _ in newest]
+
+    def _first_shipped(self, idea: Idea) -> date:
+        """When a shipped idea shipped: its release, else its first `shipped` answer
+        (a later one is news about something already out)."""
+        if idea.shipped_in:
+            return self.hub.releases[idea.shipped_in].date.day
+        return next(u.date.day for u in idea.updates if u.status == "shipped")
+
+    def _person_answers(self, route: Route) -> dict:
+        """/people/HANDLE/answers/: every answer a person gave, newest first, in pages."""
+        person = self.hub.people[route.key]
+        start = (route.page - 1) * IDEAS_PER_PAGE
+        paginator = Paginator(
+            tuple(self._answers(person.answers[start : start + IDEAS_PER_PAGE])),
+            route.page,
+            route.pages,
+            len(person.answers),
+            lambda n: self.links.path(_page_url(route.url, route.page, n)),
+        )
+        return {
+            "page": Page(
+                _paged_title(f"Answers by {person.name}", route),
+                route.url,
+                f"Every answer {person.name} gave to an idea, newest first, with its note.",
+                crumbs=[
+                    Crumb("Home", self.links.home()),
+                    Crumb("People", self.links.people()),
+                    Crumb(person.name, self.links.person(person.handle)),
+                ],
+                section="people",
+            ),
+            "person": person,
+            "paginator": paginator,
         }
 
     def _products(self, route: Route) -> dict:
@@ -779,29 +892,30 @@ class Renderer:
         }
 
     def _impact(self, route: Route) -> dict:
-        traced = []
-        for release in self.newest_releases:
-            for change in release.changes:
-                if change.ideas or change.rounds or change.thanks:
-                    traced.append(
-                        (
-                            release,
-                            change,
-                            *[self.hub.ideas.get(s) for s in change.ideas],
-                            *[self.hub.rounds.get(s) for s in change.rounds],
-                        )
-                    )
+        """/impact/: the figures and charts, then the traced changes in pages (the
+        later pages carry on the list alone)."""
+        start = (route.page - 1) * IDEAS_PER_PAGE
+        paginator = Paginator(
+            tuple(self.traced(start, start + IDEAS_PER_PAGE)),
+            route.page,
+            route.pages,
+            len(self.revision.memo("traced")),
+            lambda n: self.links.path(_page_url(route.url, route.page, n)),
+        )
+        first = route.page == 1
         return {
             "page": Page(
-                "Impact: you said, we did",
+                _paged_title("Impact: you said, we did", route),
                 route.url,
                 "Every shipped change traced back to the people and ideas behind it.",
-                crumbs=[Crumb("Home", self.links.home())],
+                crumbs=[Crumb("Home", self.links.home())]
+                + ([] if first else [Crumb("Impact", self.links.impact())]),
                 section="impact",
             ),
-            "traced": traced,
-            "figures": self.hub.figures,
-            "charts": self.charts,
+            "paginator": paginator,
+            "traced": paginator.items,
+            "figures": self.hub.figures if first else None,
+            "charts": self.charts if first else [],
         }
 
     def _feeds(self, route: Route) -> dict:
@@ -945,6 +1059,12 @@ def _fragment_key(args: tuple) -> tuple | None:
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None), Markup})
+
+
+def _paged_title(title: str, route: Route) -> str:
+    """A list's title, with which page this is after the first: every page of a
+    list needs a title of its own."""
+    return title if route.page == 1 else f"{title} (page {route.page} of {route.pages})"
 
 
 def _page_url(url: str, page: int, n: int) -> str:

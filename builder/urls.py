@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from .model import Hub
+from .model import ChangeRef, Hub
 from .schema import STATUSES
 
 IDEAS_PER_PAGE = 20
@@ -104,7 +104,15 @@ class Urls:
 
     home = staticmethod(lambda: "/")
     roadmap = staticmethod(lambda: "/roadmap/")
-    impact = staticmethod(lambda: "/impact/")
+
+    @staticmethod
+    def impact(page: int = 1) -> str:
+        return _paged("/impact/", page)
+
+    @staticmethod
+    def declined(page: int = 1) -> str:
+        """Every declined idea with its reason; the roadmap shows the newest few."""
+        return _paged("/roadmap/declined/", page)
 
     @staticmethod
     def ideas(page: int = 1) -> str:
@@ -150,6 +158,11 @@ class Urls:
     @staticmethod
     def person(handle: str) -> str:
         return f"/people/{handle}/"
+
+    @staticmethod
+    def person_answers(handle: str, page: int = 1) -> str:
+        """Every answer a person gave; their page shows the newest few."""
+        return _paged(f"/people/{handle}/answers/", page)
 
     @staticmethod
     def products() -> str:
@@ -234,7 +247,6 @@ def plan(hub: Hub) -> list[Route]:
     routes = [
         Route("/", "home"),
         Route("/roadmap/", "roadmap"),
-        Route("/impact/", "impact"),
         Route("/rounds/", "rounds"),
         Route("/people/", "people"),
         Route("/products/", "products"),
@@ -256,6 +268,19 @@ def plan(hub: Hub) -> list[Route]:
             "status", status, count, IDEAS_PER_PAGE, lambda p, s=status: u.status(s, p)
         )
     routes += _paginated("changelog", "", len(hub.releases), RELEASES_PER_PAGE, u.changelog)
+    routes += _paginated("impact", "", len(traced_changes(hub)), IDEAS_PER_PAGE, u.impact)
+    declined = sum(1 for i in heard if i.status == "declined")
+    if declined:
+        routes += _paginated("declined", "", declined, IDEAS_PER_PAGE, u.declined)
+    for handle, person in hub.people.items():
+        if person.answers:
+            routes += _paginated(
+                "person-answers",
+                handle,
+                len(person.answers),
+                IDEAS_PER_PAGE,
+                lambda p, h=handle: u.person_answers(h, p),
+            )
     for key, product in hub.products.items():
         routes += _paginated(
             "product", key, len(product.ideas), IDEAS_PER_PAGE, lambda p, k=key: u.product(k, p)
@@ -287,6 +312,18 @@ def plan(hub: Hub) -> list[Route]:
                     )
                 )
     return routes
+
+
+def traced_changes(hub: Hub) -> list[ChangeRef]:
+    """The changes `/impact/` traces, newest release first: those that credit an
+    idea, a round or a person. The URL table counts them for its pages."""
+    releases = sorted(hub.releases.values(), key=lambda r: (-r.date.day.toordinal(), r.slug))
+    return [
+        ChangeRef(r.slug, c.index)
+        for r in releases
+        for c in r.changes
+        if c.ideas or c.rounds or c.thanks
+    ]
 
 
 def feed_routes(hub: Hub) -> list[Route]:
@@ -335,6 +372,8 @@ RESERVED = (
     ("/rounds/follow/", "the page on following the rounds' feed, /rounds/follow/"),
     ("/changelog/follow/", "the page on following the changelog's feed, /changelog/follow/"),
     ("/changelog/page/", "the pagination of /changelog/"),
+    ("/roadmap/declined/", "the list of declined ideas, /roadmap/declined/"),
+    ("/impact/page/", "the pagination of /impact/"),
     ("/static/", "the site's asset folder /static/"),
     ("/pagefind/", "the search index's folder /pagefind/"),
     ("/api/", "the open data's folder /api/"),

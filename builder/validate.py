@@ -559,8 +559,27 @@ def _no_rules(item: Item, problems: Problems) -> None:
     pass
 
 
+#: An HTML comment, or one left open (Markdown hides the rest of the text then).
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+
+
+def wordless(body: str) -> bool:
+    """Whether a body shows no words: nothing but HTML comments and whitespace, as a
+    file fresh from `cohub new idea` holds before the customer's words are in it."""
+    return not body.strip() or not _COMMENT.sub("", body).strip()
+
+
 def _idea_rules(item: Item, problems: Problems) -> None:
     values = item.values
+    if wordless(item.source.body):
+        problems.warning(
+            item.path,
+            Pos(item.source.body_line),
+            "expected the idea in the customer's words below the front matter, "
+            + ("found only comments" if item.source.body.strip() else "found nothing"),
+            field="body",
+            hint="write what the customer asked for, as they put it",
+        )
     if values.get("duplicate_of") == item.slug:
         problems.error(
             item.path,

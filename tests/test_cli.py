@@ -37,6 +37,7 @@ BAD_IDEA = """
     submitted: 2026-02-30
     author: Bob Stone
     ---
+    Words.
 """
 
 
@@ -198,11 +199,25 @@ def test_new_writes_a_file_that_passes_check(hub, capsys, kind, title, path):
     assert cohub("new", kind, title, "--author", "bob", "--root", str(root)) == 0
     out, _ = capsys.readouterr()
     assert out == path + "\n"
-    assert lines(root) == []
     text = (root / path).read_text(encoding="utf-8")
     assert text.startswith("---\n")
     if kind in ("idea", "release"):
         assert "2026-11-22" in text  # dated by SOURCE_DATE_EPOCH, not the clock
+    if kind != "idea":
+        assert lines(root) == []
+        return
+    # An idea is empty until the customer's words are in it (SPEC §8): it passes
+    # check with that one warning, which --strict holds against it.
+    body_line = text.split("\n")[1:].index("---") + 3
+    assert lines(root) == [
+        f"{path}:{body_line}:1: warning: body: expected the idea in the customer's words "
+        "below the front matter, found only comments "
+        "(write what the customer asked for, as they put it)"
+    ]
+    assert cohub("check", "--root", str(root)) == 0
+    assert cohub("check", "--strict", "--root", str(root)) == 1
+    (root / path).write_text(text + "Please add a dark theme.\n", encoding="utf-8")
+    assert lines(root) == []
 
 
 def test_new_round_runs_for_two_weeks(hub, capsys):

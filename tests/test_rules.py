@@ -308,6 +308,7 @@ def test_broken_file_slug_still_counts(hub):
                 round: spring
                 duplicate_of: dark-mode
                 ---
+                Words.
             """,
             "content/changelog/v1.md": """
                 ---
@@ -431,6 +432,7 @@ def test_number_where_text_is_expected(hub):
                 submitted: 2026-03-02
                 author: bob
                 ---
+                Words.
             """
         }
     )
@@ -482,6 +484,7 @@ def test_unknown_field_with_did_you_mean(hub):
                 author: bob
                 suporters: [carol]
                 ---
+                Words.
             """
         }
     )
@@ -505,6 +508,7 @@ def test_unknown_field_inside_an_update(hub):
                     by: alice
                     notes: On the list.
                 ---
+                Words.
             """
         }
     )
@@ -536,6 +540,7 @@ def test_invalid_date(hub, written, hint):
                 submitted: {written}
                 author: bob
                 ---
+                Words.
             """
         }
     )
@@ -558,6 +563,7 @@ def test_datetime_with_offset_is_compared_by_its_utc_day(hub):
                     status: planned
                     by: alice
                 ---
+                Words.
             """
         }
     )
@@ -571,7 +577,7 @@ def test_datetime_with_offset_is_compared_by_its_utc_day(hub):
 
 
 def test_missing_required_field_points_at_line_1(hub):
-    root = hub({idea_path(): "---\ntitle: Dark mode\nauthor: bob\n---\n"})
+    root = hub({idea_path(): "---\ntitle: Dark mode\nauthor: bob\n---\nWords.\n"})
     assert lines(root) == [
         "content/ideas/dark-mode.md:1:1: error: submitted: missing required field 'submitted', "
         "a date (YYYY-MM-DD)"
@@ -593,6 +599,7 @@ def test_missing_required_field_in_an_update_points_at_its_dash(hub):
                   -   date: 2026-03-04
                       by: alice
                 ---
+                Words.
             """
         }
     )
@@ -622,7 +629,7 @@ def test_missing_required_field_in_a_flow_change_points_at_its_dash(hub):
 
 
 def test_required_field_left_empty(hub):
-    root = hub({idea_path(): "---\ntitle:\nsubmitted: 2026-03-02\nauthor: bob\n---\n"})
+    root = hub({idea_path(): "---\ntitle:\nsubmitted: 2026-03-02\nauthor: bob\n---\nWords.\n"})
     assert lines(root) == [
         "content/ideas/dark-mode.md:2:7: error: title: expected text, found nothing"
     ]
@@ -644,6 +651,7 @@ def test_status_not_in_the_fixed_set(hub):
                     status: planed
                     by: alice
                 ---
+                Words.
             """
         }
     )
@@ -726,6 +734,7 @@ def test_product_key_unknown(hub):
                 author: bob
                 product: wbe
                 ---
+                Words.
             """
         }
     )
@@ -747,6 +756,7 @@ def test_bare_name_as_person(hub):
                 submitted: 2026-03-02
                 author: Sarah Merion
                 ---
+                Words.
             """
         }
     )
@@ -765,6 +775,7 @@ def test_person_mapping_with_a_wrong_key(hub):
                 submitted: 2026-03-02
                 author: {nmae: Sarah Merion}
                 ---
+                Words.
             """
         }
     )
@@ -784,6 +795,7 @@ def test_handle_without_profile_is_fine(hub):
                 author: zed
                 supporters: [{name: Sarah Merion}]
                 ---
+                Words.
             """,
             "content/people/alice.md": "---\nname: Alice\n---\n",
         }
@@ -805,6 +817,7 @@ def test_handle_one_edit_from_a_profile_is_a_warning(hub):
                     status: planned
                     by: alcie
                 ---
+                Words.
             """,
             "content/people/alice.md": "---\nname: Alice\n---\n",
         }
@@ -829,6 +842,7 @@ def test_unknown_round(hub):
                 author: bob
                 round: sprng
                 ---
+                Words.
             """,
         }
     )
@@ -848,6 +862,7 @@ def test_unknown_duplicate_of(hub):
                 author: bob
                 duplicate_of: night-theme
                 ---
+                Words.
             """
         }
     )
@@ -867,6 +882,7 @@ def test_duplicate_of_self(hub):
                 author: bob
                 duplicate_of: dark-mode
                 ---
+                Words.
             """
         }
     )
@@ -887,6 +903,7 @@ def test_duplicate_chain(hub):
                 author: erin
                 duplicate_of: dark-mode
                 ---
+                Words.
             """,
             idea_path("black-ui"): """
                 ---
@@ -895,6 +912,7 @@ def test_duplicate_chain(hub):
                 author: finn
                 duplicate_of: night-theme
                 ---
+                Words.
             """,
         }
     )
@@ -967,6 +985,7 @@ SHIPPED_IDEA = """
         status: shipped
         by: alice
     ---
+    Words.
 """
 
 NIGHT_THEME_DUPLICATE = """
@@ -976,6 +995,7 @@ NIGHT_THEME_DUPLICATE = """
     author: erin
     duplicate_of: dark-mode
     ---
+    Words.
 """
 
 
@@ -1049,6 +1069,7 @@ def test_updates_out_of_date_order(hub):
                     status: planned
                     by: alice
                 ---
+                Words.
             """
         }
     )
@@ -1071,6 +1092,7 @@ def test_update_before_submitted(hub):
                     status: under-review
                     by: alice
                 ---
+                Words.
             """
         }
     )
@@ -1093,6 +1115,7 @@ def test_declined_without_note(hub):
                     status: declined
                     by: alice
                 ---
+                Words.
             """
         }
     )
@@ -1113,6 +1136,7 @@ def test_declined_with_empty_note(hub):
                     by: alice
                     note:
                 ---
+                Words.
             """
         }
     )
@@ -1131,6 +1155,7 @@ def test_update_without_by_is_a_warning(hub):
                   - date: 2026-03-03
                     status: planned
                 ---
+                Words.
             """
         }
     )
@@ -1232,6 +1257,7 @@ def test_shipped_but_credited_by_no_release(hub):
                     status: shipped
                     by: alice
                 ---
+                Words.
             """
         }
     )
@@ -1254,6 +1280,7 @@ def test_tag_with_an_empty_slug(hub):
                 author: bob
                 tags: [ui, "!!!"]
                 ---
+                Words.
             """
         }
     )
@@ -1373,6 +1400,7 @@ def test_alias_that_escapes_is_an_error(hub):
                   - ../escape
                   - /a/../b/
                 ---
+                Words.
             """
         }
     )
@@ -1408,6 +1436,7 @@ def test_supporter_listed_twice(hub):
                   - carol
                   - {name: Sarah Merion}
                 ---
+                Words.
             """
         }
     )
@@ -1430,6 +1459,7 @@ def test_drafts_are_validated(hub):
                 author: bob
                 draft: true
                 ---
+                Words.
             """
         }
     )
@@ -1467,6 +1497,7 @@ def test_many_defects_reported_in_one_run_sorted(hub):
                 author: Erin Blake
                 duplicate_of: night-theme
                 ---
+                Words.
             """,
             idea_path(): """
                 ---
@@ -1484,6 +1515,7 @@ def test_many_defects_reported_in_one_run_sorted(hub):
                   - date: 2026-03-04
                     status: shiped
                 ---
+                Words.
             """,
             "content/changelog/v1.md": """
                 ---

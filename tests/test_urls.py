@@ -12,6 +12,7 @@ IDEA = """
     submitted: 2026-01-01
     author: bob
     ---
+    Words of {title}.
 """
 
 
@@ -81,7 +82,8 @@ def test_an_alias_onto_a_real_page_names_both(hub):
 
 def test_an_alias_within_a_section_is_fine(hub):
     idea = (
-        "---\ntitle: Night\nsubmitted: 2026-01-01\nauthor: bob\naliases: [/ideas/dark-mode/]\n---\n"
+        "---\ntitle: Night\nsubmitted: 2026-01-01\nauthor: bob\naliases: [/ideas/dark-mode/]\n"
+        "---\nWords.\n"
     )
     root = hub({"content/ideas/night-mode.md": idea})
     assert lines(root) == []
