@@ -187,6 +187,7 @@ class Renderer:
             base_url=self.links.urls.base_url,
             repository=config.repository,
             stylesheet=self.links.static(stylesheet) if stylesheet else "",
+            assets=tuple((a.source, self.links.static(a.name)) for a in self.assets),
             suggest_url=self._suggest_url(),
             nav=tuple(
                 (label, section, getattr(self.links, section)())
@@ -851,9 +852,16 @@ class SiteInfo:
     base_url: str
     repository: str | None
     stylesheet: str
+    #: (name in static/, URL as published) of every static file.
+    assets: tuple[tuple[str, str], ...]
     suggest_url: str | None
     nav: tuple[tuple[str, str, str], ...]
     build_date: date
+
+    def asset(self, name: str) -> str | None:
+        """The published URL of the static file `name` (its name carries a hash of its
+        content), or None when the theme has no such file."""
+        return next((url for source, url in self.assets if source == name), None)
 
 
 class _Ref(NamedTuple):
