@@ -549,13 +549,14 @@ LAYOUT_SHIFT_JS = """() => new Promise(resolve => {
 })"""
 
 
-#: The pages the filter bar is on.
-FILTERED = ("ideas", "ideas-page-2", "status", "product", "tag", "roadmap")
+#: The pages the theme's scripts add controls to.
+ENHANCED = ("ideas", "ideas-page-2", "status", "product", "tag", "roadmap", "feeds")
 
 
-def test_the_filters_appear_without_moving_the_page_on_a_phone(browser, base_url):
+def test_the_controls_appear_without_moving_the_page_on_a_phone(browser, base_url):
     """Each page is drawn before its scripts arrive (held back here, as on a slow
-    network), then the controls appear in the room kept for them: nothing moves."""
+    network), then the filters and copy buttons appear in the room kept for them:
+    nothing moves."""
     page = browser.new_page(viewport=PHONE)
 
     def late(route):
@@ -565,9 +566,9 @@ def test_the_filters_appear_without_moving_the_page_on_a_phone(browser, base_url
     moved = {}
     try:
         page.route("**/static/*.js", late)
-        for name in FILTERED:
+        for name in ENHANCED:
             _open(page, base_url + PAGES[name])
-            page.wait_for_selector(".filter-form")
+            page.wait_for_selector("[data-enhancement]", state="attached")
             shifts = page.evaluate(LAYOUT_SHIFT_JS)
             if sum(s["value"] for s in shifts) >= 0.001:
                 moved[PAGES[name]] = shifts
