@@ -199,6 +199,7 @@ class Renderer:
             base_url=self.links.urls.base_url,
             repository=config.repository,
             stylesheet=self.links.static(stylesheet) if stylesheet else "",
+            assets=tuple((a.source, self.links.static(a.name)) for a in self.assets),
             suggest_url=self._suggest_url(),
             nav=tuple(
                 (label, section, getattr(self.links, section)())
@@ -955,7 +956,6 @@ class Renderer:
                 feed.spec.purpose,
                 crumbs=crumbs,
                 section="feeds",
-                noindex=True,
             ),
             "feed": feed,
             "name": name,
@@ -971,7 +971,6 @@ class Renderer:
                 "Find an idea, a feedback round, a release or a person by any word in it.",
                 crumbs=[Crumb("Home", self.links.home())],
                 section="search",
-                noindex=True,
             ),
             "state": self.search,
         }
@@ -993,7 +992,7 @@ class Renderer:
     def _sitemap(self, route: Route) -> dict:
         self.routes_read()
         pages = [
-            r for r in self.routes if r.file.endswith(".html") and r.kind not in ("redirect", "404", "follow", "search")
+            r for r in self.routes if r.file.endswith(".html") and r.kind not in ("redirect", "404")
         ]
         return {"sitemap_routes": pages}
 
@@ -1028,11 +1027,18 @@ class SiteInfo:
     base_url: str
     repository: str | None
     stylesheet: str
+    #: (name in static/, URL as published) of every static file.
+    assets: tuple[tuple[str, str], ...]
     suggest_url: str | None
     nav: tuple[tuple[str, str, str], ...]
     build_date: date
     #: "indexed", "off" (`--no-search`) or "preview" (`cohub serve` does not index).
     search: str = "indexed"
+
+    def asset(self, name: str) -> str | None:
+        """The published URL of the static file `name` (its name carries a hash of its
+        content), or None when the theme has no such file."""
+        return next((url for source, url in self.assets if source == name), None)
 
 
 class _Ref(NamedTuple):

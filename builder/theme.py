@@ -294,21 +294,24 @@ def static_files(hub_root: Path) -> dict[str, Path]:
 
 @dataclass(frozen=True)
 class Asset:
-    """A static file as published; the stylesheet's name carries a hash of its
-    content so it can be cached forever."""
+    """A static file as published; the stylesheet's and each script's name carries
+    a hash of its content so it can be cached forever. `source` is its name in
+    `static/`, the name templates ask for (`site.asset("filter.js")`)."""
 
     name: str
     data: bytes
+    source: str = ""
 
 
 def assets(hub_root: Path) -> list[Asset]:
     found = static_files(hub_root)
     out = []
-    for name, path in found.items():
-        data = read_regular(path)
-        if name == "style.css":
+    for source, path in found.items():
+        data, name = read_regular(path), source
+        if source == "style.css":
             data += b"\n/* Code highlighting (Pygments) */\n" + pygments_css().encode()
-            digest = hashlib.sha256(data).hexdigest()[:10]
-            name = f"style.{digest}.css"
-        out.append(Asset(name, data))
+        if source == "style.css" or source.endswith(".js"):
+            stem, dot, ext = source.rpartition(".")
+            name = f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}{dot}{ext}"
+        out.append(Asset(name, data, source))
     return out

@@ -308,11 +308,11 @@ def hub_macros() -> str:
     """The default macros, with an idea card that also shows hub-wide data: cards are
     kept between pages and rebuilds, and must follow what they read like pages."""
     text = (ROOT / "templates/partials/macros.html").read_text(encoding="utf-8")
-    card = '<article class="card idea-card">'
-    assert card in text
+    card = re.search(r'<article class="card idea-card"[^>]*>', text)  # with its data-
+    assert card is not None
     return text.replace(
-        card,
-        card + "<small>{{ hub.ideas|length }} ideas, {{ hub.figures.answered }} answered,"
+        card[0],
+        card[0] + "<small>{{ hub.ideas|length }} ideas, {{ hub.figures.answered }} answered,"
         " {{ hub.rounds.values()|map(attribute='title')|join(', ') }}</small>",
     )
 
