@@ -39,8 +39,7 @@ def executable() -> Path:
         import pagefind_bin
     except ImportError as exc:
         raise SearchError(
-            "Pagefind is not installed (pip install 'pagefind[bin]'), "
-            "or build with --no-search"
+            "Pagefind is not installed (pip install 'pagefind[bin]'), or build with --no-search"
         ) from exc
     try:
         return pagefind_bin.get_executable()
@@ -62,9 +61,7 @@ def index(site: Path, language: str) -> int:
         language.split("-")[0].lower() or "en",
     ]
     try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=TIMEOUT, check=False
-        )
+        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
     except subprocess.TimeoutExpired as exc:
         raise SearchError(f"Pagefind did not finish indexing within {TIMEOUT} s") from exc
     except OSError as exc:

@@ -65,6 +65,12 @@ PAGES = {
     "about": "/about/",
     "impact": "/impact/",
     "feeds": "/feeds/",
+    "search": "/search/",
+    "top": "/ideas/top/",
+    "declined": "/roadmap/declined/",
+    "person-answers": "/people/maya-okafor/answers/",
+    "follow-idea": "/ideas/recurring-invoices/follow/",
+    "follow-hub": "/follow/",
     "404": "/404.html",
 }
 

@@ -63,7 +63,7 @@ def test_a_page_slugged_like_a_section_collides(hub):
         "content/pages/ideas.md:1:1: error: this file would be published at /ideas/, "
         "which the site's own ideas page already uses (rename the file)",
         "content/pages/search.md:1:1: error: this file would be published at /search/, "
-        "which the site's /search/ section already uses (rename the file)",
+        "which the site's own search page already uses (rename the file)",
     ]
 
 

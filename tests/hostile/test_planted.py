@@ -256,7 +256,8 @@ def test_a_file_and_a_folder_of_one_name_are_a_clash(hub):
         ("api", "the open data's folder /api/"),
         ("static", "the site's asset folder /static/"),
         ("pagefind", "the search index's folder /pagefind/"),
-        ("follow", "the site's /follow/ section"),
+        ("follow", "the site's own follow page"),
+        ("search", "the site's own search page"),
     ],
 )
 def test_a_page_may_not_take_the_sites_own_folders(hub, slug, owner):

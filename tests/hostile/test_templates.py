@@ -11,7 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import EPOCH, write_hub
+from conftest import EPOCH, site_files, write_hub
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -59,9 +59,7 @@ def _epoch(monkeypatch):
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in site_files(folder)}
 
 
 # -- the sandbox -----------------------------------------------------------------
