@@ -118,3 +118,30 @@ def wheel(tmp_path_factory) -> Path:
     )
     (found,) = out.glob("cohub-*.whl")
     return found
+
+
+#: Chromium's flags for a headless run as root in a container, without a screen.
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the session, driven by Playwright: its sync API runs one
+    instance per process, so every browser test shares it."""
+    require(CHROMIUM, "Chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(None, "Playwright (pip install -e '.[test]')")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        yield browser
+        browser.close()

@@ -24,20 +24,10 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import AXE_JS, CHROMIUM, ROOT, read, require
+from conftest import AXE_JS, ROOT, read, require
 from lxml import html
 
 from builder.urls import plan
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 #: One page of every kind. The example hub is built at 2026-11-22 (conftest.EPOCH),
 #: when api-webhooks-2026 is open and reports-summer-2026 is closed. A new page kind
@@ -138,19 +128,6 @@ def base_url(example_site):
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    require(CHROMIUM, "Chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require(None, "Playwright (pip install -e '.[test]')")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 def _open(page, url: str) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import feedparser
 import lxml.html
 import pytest
-from conftest import EPOCH, write_hub
+from conftest import EPOCH, site_files, write_hub
 from lxml import etree
 from test_feeds import check_file, entries, feed_files
 
@@ -508,7 +508,7 @@ STEPS = [credit_plain, answer_plain_shipped, hear_summer]
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {rel(folder, p): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {rel(folder, p): p.read_bytes() for p in site_files(folder)}
 
 
 def test_the_preview_follows_a_shipping_and_a_hearing(story):

@@ -134,7 +134,7 @@ def test_the_status_chips_mark_the_list_shown(hub):
 
     def current(url: str) -> list[str]:
         tree = page(site, url)
-        return hrefs(tree, "//nav[@class='filters']//a[@aria-current='page']")
+        return hrefs(tree, "//nav[@aria-label='Ideas by status']//a[@aria-current='page']")
 
     assert current("/ideas/") == ["/ideas/"]
     assert current("/ideas/status/planned/") == ["/ideas/status/planned/"]

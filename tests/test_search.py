@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, EPOCH, require
+from conftest import EPOCH
 from lxml import html as lxml_html
 
 from builder import search
@@ -194,11 +194,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def searched(tmp_path_factory):
+def searched(tmp_path_factory, browser):
     """The test hub built with its drafts shown (so a draft's page exists and could
     be indexed by mistake), served over loopback http, and a Chromium page."""
-    require(CHROMIUM, "Chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
     from conftest import write_hub
 
     root = write_hub(tmp_path_factory.mktemp("hub"), HUB)
@@ -206,14 +204,12 @@ def searched(tmp_path_factory):
     handler = functools.partial(_Quiet, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-        yield page, f"http://127.0.0.1:{server.server_address[1]}", errors
-        browser.close()
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    yield page, f"http://127.0.0.1:{server.server_address[1]}", errors
+    page.close()
     server.shutdown()
     server.server_close()
 
@@ -226,6 +222,7 @@ def _results(page, count: int | None = None) -> list[str]:
         """count => {
             const said = document.querySelector('.pagefind-ui__message').textContent;
             if (said.includes('Searching')) return false;
+            if (document.querySelector('.pagefind-ui__loading')) return false;
             return count === null || said.startsWith(count === 1 ? '1 result' : count + ' results');
         }""",
         arg=count,

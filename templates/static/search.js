@@ -12,7 +12,7 @@
       showSubResults: true,
       showImages: false,
       resetStyles: false,
-      autofocus: true,
+      autofocus: false,
     });
     var query = new URLSearchParams(window.location.search).get("q");
     if (query) ui.triggerSearch(query);

@@ -270,7 +270,8 @@ def test_a_read_only_output_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch
     root = big_hub(tmp_path / "hub", ideas=1)
     with tmpfs(tmp_path / "ro", "size=1m") as mount:
         out = (mount or tmp_path / "ro") / "site"
-        assert cli.main(["build", "--root", str(root), "--out", str(out)]) == 0
+        # --no-search here and below: Pagefind's files alone are more than 1 MB.
+        assert cli.main(["build", "--root", str(root), "--out", str(out), "--no-search"]) == 0
         old = tree(out)
         capsys.readouterr()
         if mount is not None:
@@ -279,7 +280,8 @@ def test_a_read_only_output_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch
         else:
             inject(monkeypatch, errno.EROFS)
             which, shown = "an injected EROFS", re.escape(f"{out}/") + r"\S+"
-        assert cli.main(["build", "--root", str(root), "--out", str(out), "--no-cache"]) == 2
+        build = ["build", "--root", str(root), "--out", str(out), "--no-cache", "--no-search"]
+        assert cli.main(build) == 2
         err = capsys.readouterr().err
         assert re.fullmatch(
             rf"cohub: cannot write {shown}: Read-only file system \(build elsewhere with --out\)\n",
@@ -297,7 +299,8 @@ def test_a_full_disk_is_one_line_and_exit_2_and_the_old_site_stays(
     root = big_hub(tmp_path / "hub", ideas=1)
     with tmpfs(tmp_path / "full", "size=1m") as mount:
         out = (mount or tmp_path / "full") / "site"
-        assert cli.main(["build", "--root", str(root), "--out", str(out)]) == 0
+        # --no-search here and below: Pagefind's files alone are more than 1 MB.
+        assert cli.main(["build", "--root", str(root), "--out", str(out), "--no-search"]) == 0
         old = tree(out)
         assert sum(map(len, old.values())) < 1_000_000
         big_hub(root, ideas=150)  # several megabytes of site: more than the disk holds
@@ -305,7 +308,8 @@ def test_a_full_disk_is_one_line_and_exit_2_and_the_old_site_stays(
         if mount is None:
             inject(monkeypatch, errno.ENOSPC, after=20)
         which = "a 1 MB tmpfs" if mount is not None else "an injected ENOSPC"
-        assert cli.main(["build", "--root", str(root), "--out", str(out), "--jobs", jobs]) == 2
+        build = ["build", "--root", str(root), "--out", str(out), "--jobs", jobs, "--no-search"]
+        assert cli.main(build) == 2
         err = capsys.readouterr().err
         assert re.fullmatch(
             rf"cohub: cannot write {re.escape(str(out))}/\S+: No space left on device "
@@ -330,7 +334,8 @@ def test_a_folder_not_even_root_may_write_is_one_line_and_exit_2(tmp_path, capsy
         if not frozen:
             inject(monkeypatch, errno.EACCES)
             os.chmod(parent, 0o555)
-        assert cli.main(["build", "--root", str(root), "--out", str(out), "--no-cache"]) == 2
+        build = ["build", "--root", str(root), "--out", str(out), "--no-cache", "--no-search"]
+        assert cli.main(build) == 2
         err = capsys.readouterr().err
         reason = "Operation not permitted" if frozen else "Permission denied"
         assert re.fullmatch(
