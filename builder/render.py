@@ -25,6 +25,8 @@ from .engine.revision import Revision
 from .feeds import Feeds
 from .markdown import Markdown, prefixed_links
 from .model import VALUES, ChangeRef, Idea, Stamp, Update, Who
+from .opendata import KINDS as DATA_KINDS
+from .opendata import OpenData
 from .schema import CHANGE_LABELS, CHANGE_TYPES, MONTH_NAMES, STATUS_LABELS, STATUSES
 from .templating import TemplateFault, template_error
 from .theme import assets, environment
@@ -177,6 +179,7 @@ class Renderer:
         )
         self.env.filters.update(PLAIN_FILTERS, md=self._markdown, person_url=self._person_url)
         self.feeds = Feeds(revision, routes, self.links, self._render_entry)
+        self.opendata = OpenData(hub, self.links, self._markdown)
         self.env.globals.update(
             idea_link=self._idea_link,
             round_link=self._round_link,
@@ -441,6 +444,8 @@ class Renderer:
         self.revision.memo("site")  # every route shows it
         if route.is_feed:
             return self.feeds.generate(route)
+        if route.kind in DATA_KINDS:
+            return self.opendata.render(route)
         context = self.context(route)
         page: Page | None = context.get("page")
         if page is not None:
