@@ -282,6 +282,19 @@ def test_a_build_with_drafts_has_them(tmp_path):
     assert (out / "api/v1/ideas/secret-plan.json").exists()
 
 
+def test_feeds_page_lists_the_data_with_its_schemas_and_the_sitemap_does_not(site):
+    section = page(site, "/feeds/").xpath("//section[@aria-labelledby='data']")[0]
+    assert section.xpath("string(h2[@id='data'])") == "Data"
+    links = section.xpath(".//a/@href")
+    for name in DATA_DOCUMENTS:
+        assert f"/api/v1/{name}.json" in links
+    for name in DATA_SCHEMAS:
+        assert f"/api/v1/schema/{name}.json" in links
+    assert "/api/v1/ideas/SLUG.json" not in links  # a pattern, shown as text
+    assert "ideas/SLUG.json" in section.text_content()
+    assert ".json" not in (site / "sitemap.xml").read_text(encoding="utf-8")
+
+
 def test_the_data_is_the_same_bytes_from_build_to_build_and_from_the_cache(tmp_path):
     root = tmp_path / "hub"
     root.mkdir()
@@ -340,4 +353,6 @@ def test_a_hub_published_under_a_path_links_under_it(tmp_path):
         'href="https://hub.example.com/hub/rounds/spring-round/"'
         in (idea["answers"][0]["note"]["html"])
     )
+    links = page(out, "/feeds/").xpath("//section[@aria-labelledby='data']//a/@href")
+    assert "/hub/api/v1/ideas.json" in links
     shutil.rmtree(out)
