@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import EPOCH, write_hub
+from conftest import EPOCH, ROOT, write_hub
 from lxml import html
 
 from builder.build import build
@@ -333,6 +333,35 @@ def test_plain_text_keeps_paragraphs_and_list_items_and_drops_markup():
     )
     assert plain_text("<ul><li>a</li><li>b<br>c</li></ul>") == "- a\n\n- b\nc"
     assert plain_text("") == ""
+
+
+def test_the_api_reference_is_made_from_the_schemas():
+    """docs/api.md documents every file and field, generated from the schemas:
+    `python scripts/api_docs.py` writes it again after a schema changes."""
+    import runpy
+
+    made = runpy.run_path(str(ROOT / "scripts/api_docs.py"))["reference"]()
+    assert (ROOT / "docs/api.md").read_text(encoding="utf-8") == made, (
+        "docs/api.md is behind builder/schemas/: run `python scripts/api_docs.py`"
+    )
+    for name in DATA_SCHEMAS:
+        schema = json.loads(schema_file(name).read_text())
+        for path in _field_paths(schema, schema):
+            assert f"`{path}`" in made, (name, path)
+
+
+def _field_paths(schema: dict, root: dict, prefix: str = ""):
+    """Every field of a schema as `a.b[].c`, following its local $refs."""
+    if "$ref" in schema:
+        schema = root["$defs"][schema["$ref"].rsplit("/", 1)[1]]
+    for option in schema.get("anyOf", []):
+        yield from _field_paths(option, root, prefix)
+    if schema.get("type") == "array":
+        yield from _field_paths(schema["items"], root, prefix + "[]")
+    for key, sub in schema.get("properties", {}).items():
+        path = f"{prefix}.{key}" if prefix else key
+        yield path
+        yield from _field_paths(sub, root, path)
 
 
 def test_the_schemas_ship_in_the_wheel(wheel):
