@@ -25,10 +25,13 @@ from .engine.revision import Revision
 from .feeds import Feeds
 from .markdown import Markdown, prefixed_links
 from .model import VALUES, ChangeRef, Idea, Stamp, Update, Who
+from .opendata import KINDS as DATA_KINDS
+from .opendata import PURPOSES as DATA_PURPOSES
+from .opendata import OpenData
 from .schema import CHANGE_LABELS, CHANGE_TYPES, MONTH_NAMES, STATUS_LABELS, STATUSES
 from .templating import TemplateFault, template_error
 from .theme import assets, environment
-from .urls import IDEAS_PER_PAGE, RELEASES_PER_PAGE, Route, Urls, traced_changes
+from .urls import DATA_DOCUMENTS, IDEAS_PER_PAGE, RELEASES_PER_PAGE, Route, Urls, traced_changes
 from .validate import wordless
 
 ROADMAP_COLUMNS = ("under-review", "planned", "in-progress", "shipped")
@@ -177,6 +180,7 @@ class Renderer:
         )
         self.env.filters.update(PLAIN_FILTERS, md=self._markdown, person_url=self._person_url)
         self.feeds = Feeds(revision, routes, self.links, self._render_entry)
+        self.opendata = OpenData(hub, self.links, self._markdown)
         self.env.globals.update(
             idea_link=self._idea_link,
             round_link=self._round_link,
@@ -441,6 +445,8 @@ class Renderer:
         self.revision.memo("site")  # every route shows it
         if route.is_feed:
             return self.feeds.generate(route)
+        if route.kind in DATA_KINDS:
+            return self.opendata.render(route)
         context = self.context(route)
         page: Page | None = context.get("page")
         if page is not None:
@@ -936,7 +942,25 @@ class Renderer:
                 section="feeds",
             ),
             "groups": [(title, feeds) for title, feeds in groups if feeds],
+            "data": self._data_files(),
         }
+
+    def _data_files(self) -> list[DataFile]:
+        """The open data as /feeds/ lists it (SPEC §10): each document with what it
+        holds and its schema; an idea's own document by the pattern of its address."""
+        paths = [(name, Urls.data(name)) for name in DATA_DOCUMENTS]
+        paths.append(("idea", Urls.idea_data("SLUG")))
+        return [
+            DataFile(
+                name,
+                self.links.path(path),
+                self.links.absolute(path),
+                DATA_PURPOSES[name],
+                self.links.data_schema(name),
+                pattern=name == "idea",
+            )
+            for name, path in paths
+        ]
 
     def _follow(self, route: Route) -> dict:
         """The readable page beside a feed (SPEC §9): what the feed carries, its
@@ -1015,6 +1039,19 @@ class Lazy(Mapping):
 
     def __len__(self) -> int:
         return len(self._revision.memo(*self._name))
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A file of the open data as /feeds/ lists it: `pattern` when `url` stands for
+    many files (one per idea), so it is shown, not linked."""
+
+    name: str
+    url: str
+    absolute: str
+    purpose: str
+    schema: str
+    pattern: bool = False
 
 
 @dataclass(frozen=True)

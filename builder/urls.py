@@ -211,6 +211,20 @@ class Urls:
     def opml() -> str:
         return "/feeds.opml"
 
+    @staticmethod
+    def data(name: str) -> str:
+        """One of the open data's documents (SPEC §10): /api/v1/ideas.json."""
+        return f"/api/v1/{name}.json"
+
+    @staticmethod
+    def idea_data(slug: str) -> str:
+        return f"/api/v1/ideas/{slug}.json"
+
+    @staticmethod
+    def data_schema(name: str) -> str:
+        """The JSON Schema a document of the open data follows."""
+        return f"/api/v1/schema/{name}.json"
+
 
 #: What no URL may hold as itself: controls, spaces, and the characters that end an
 #: attribute, a tag, a line or a rule wherever a URL is written (HTML, XML,
@@ -260,6 +274,7 @@ def plan(hub: Hub) -> list[Route]:
     ]
     routes += feed_routes(hub)
     routes += follow_routes(routes)
+    routes += data_routes(hub)
     routes += _paginated("ideas", "", len(heard), IDEAS_PER_PAGE, u.ideas)
     routes += _paginated("top", "", len(heard), IDEAS_PER_PAGE, u.top)
     for status in STATUSES:
@@ -347,6 +362,22 @@ def feed_routes(hub: Hub) -> list[Route]:
         for slug, idea in hub.ideas.items()
         if idea.duplicate_of is None
     ]
+    return routes
+
+
+#: The open data's documents and the schemas it publishes, one per document and one
+#: for an idea's own (SPEC §10); `opendata` makes them.
+DATA_DOCUMENTS = ("hub", "ideas", "rounds", "releases", "people")
+DATA_SCHEMAS = ("hub", "ideas", "idea", "rounds", "releases", "people")
+
+
+def data_routes(hub: Hub) -> list[Route]:
+    """The open data's files: its documents, one per idea (a duplicate's too, which
+    says whose duplicate it is) and the schemas."""
+    u = Urls
+    routes = [Route(u.data(name), "data", key=name) for name in DATA_DOCUMENTS]
+    routes += [Route(u.idea_data(slug), "idea-data", key=slug) for slug in hub.ideas]
+    routes += [Route(u.data_schema(name), "data-schema", key=name) for name in DATA_SCHEMAS]
     return routes
 
 

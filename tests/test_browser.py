@@ -72,6 +72,9 @@ NOT_PAGES = {
     "sitemap": "XML for search engines",
     "robots": "plain text for crawlers",
     "redirect": "an old address that sends the browser on to the page it names",
+    "data": "open data as JSON, for other tools (tests/test_opendata.py checks it)",
+    "idea-data": "an idea's open data as JSON (tests/test_opendata.py checks it)",
+    "data-schema": "a JSON Schema of the open data, for other tools",
 }
 
 #: Pages no link leads to, so no click reaches them: name -> why.

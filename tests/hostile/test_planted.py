@@ -10,6 +10,7 @@ that once reached a host (SPEC §7: no file is written outside what the site mea
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 
 import lxml.etree
@@ -87,8 +88,8 @@ BAD_ALIASES = [
         "(change the alias)",
     ),
     (
-        "/api/v1/hub.json",
-        f"{AT} /api/v1/hub.json, which the open data's folder /api/ already uses "
+        "/api/v2/hub.json",
+        f"{AT} /api/v2/hub.json, which the open data's folder /api/ already uses "
         "(change the alias)",
     ),
     (
@@ -329,6 +330,13 @@ def test_a_base_url_breaks_out_of_no_attribute_or_element(hostile_site):
                 for el in tree.iter()
                 if isinstance(el.tag, str) and el.text and "<" in el.text
             ]
+        elif name.endswith(".json"):  # the open data: its URLs stay URLs, its HTML inert
+            values = list(_strings(json.loads(text)))
+            for url in (v for v in values if v.startswith("http")):
+                assert not set(url) & set('"<> \n'), (name, url)
+            docs = [
+                lxml.html.fragment_fromstring(v, create_parent="div") for v in values if "<" in v
+            ]
         else:
             assert "\n/" not in text and '"' not in text and "<" not in text, name
             continue
@@ -338,6 +346,18 @@ def test_a_base_url_breaks_out_of_no_attribute_or_element(hostile_site):
                     continue
                 assert el.tag.rpartition("}")[2] != "b", f"{name}: <b> from the base URL"
                 assert not [a for a in el.attrib if a.startswith(("on", "data-x"))], (name, el.tag)
+
+
+def _strings(value):
+    """Every string inside a JSON value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 def test_a_base_url_is_percent_escaped_everywhere(hostile_site):
