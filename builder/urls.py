@@ -211,6 +211,16 @@ class Urls:
     def opml() -> str:
         return "/feeds.opml"
 
+    @staticmethod
+    def calendar() -> str:
+        """Every feedback round as an iCalendar file (SPEC §10)."""
+        return "/rounds.ics"
+
+    @staticmethod
+    def round_calendar(slug: str) -> str:
+        """One round's iCalendar file, beside its page."""
+        return f"/rounds/{slug}/round.ics"
+
 
 #: What no URL may hold as itself: controls, spaces, and the characters that end an
 #: attribute, a tag, a line or a rule wherever a URL is written (HTML, XML,
@@ -289,6 +299,7 @@ def plan(hub: Hub) -> list[Route]:
         routes += _paginated(
             "tag", slug, len(tag.ideas), IDEAS_PER_PAGE, lambda p, t=slug: u.tag(t, p)
         )
+    routes += calendar_routes(hub)
     items = (
         ("idea", hub.ideas, u.idea),
         ("round", hub.rounds, u.round),
@@ -347,6 +358,14 @@ def feed_routes(hub: Hub) -> list[Route]:
         for slug, idea in hub.ideas.items()
         if idea.duplicate_of is None
     ]
+    return routes
+
+
+def calendar_routes(hub: Hub) -> list[Route]:
+    """The calendars of SPEC §10: every round in one (`key` ""), and each round in
+    its own (`key` its slug)."""
+    routes = [Route(Urls.calendar(), "calendar")]
+    routes += [Route(Urls.round_calendar(slug), "calendar", key=slug) for slug in hub.rounds]
     return routes
 
 

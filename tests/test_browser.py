@@ -82,6 +82,7 @@ NOT_PAGES = {
     "sitemap": "XML for search engines",
     "robots": "plain text for crawlers",
     "redirect": "an old address that sends the browser on to the page it names",
+    "calendar": "an iCalendar file, for calendar programs (tests/test_calendars.py checks them)",
 }
 
 #: Pages no link leads to, so no click reaches them: name -> why.
