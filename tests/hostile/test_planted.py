@@ -120,7 +120,7 @@ BAD_ALIASES = [
     ),
     (
         "/rounds.ics",
-        f"{AT} /rounds.ics, which the calendar of rounds already uses (change the alias)",
+        f"{AT} /rounds.ics, which the site's own calendar page already uses (change the alias)",
     ),
     (
         "/feed.xml/",
