@@ -125,10 +125,13 @@ class Feeds:
             }
         )
 
-    def item_memos(self) -> list[tuple]:
+    def item_memos(self, hub=None) -> list[tuple]:
         """The names of the memos of each item's events: the bulk of the feeds' work,
-        which a build can share out between workers."""
-        hub = self.revision.hub
+        which a build can share out between workers. `hub`: the view to list the
+        items through, when the lists read must be recorded (the events' memo: a
+        release or round that comes, or a draft that is published, adds events);
+        the model itself by default."""
+        hub = self.revision.hub if hub is None else hub
         return [
             *(("idea-events", s) for s in self.revision.memo("heard")),
             *(("release-events", s) for s in hub.releases),
@@ -142,7 +145,7 @@ class Feeds:
 
     def _all_events(self) -> list[Event]:
         revision, hub = self.revision, self.hub
-        names = self.item_memos()
+        names = self.item_memos(hub)
         made = {name: revision.memo(*name) for name in names}
         today = hub.build_date
         return _patched_events(revision, made, today) or sorted(

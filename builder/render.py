@@ -20,6 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import charts
+from .calendars import Calendars
 from .engine.reads import KINDS, RecordView
 from .engine.revision import Revision
 from .feeds import Feeds
@@ -447,6 +448,8 @@ class Renderer:
             return self.feeds.generate(route)
         if route.kind in DATA_KINDS:
             return self.opendata.render(route)
+        if route.kind == "calendar":
+            return self._calendar_file(route)
         context = self.context(route)
         page: Page | None = context.get("page")
         if page is not None:
@@ -460,6 +463,14 @@ class Renderer:
             "opml": "feeds.opml",
         }.get(route.kind, f"{route.kind}.html")
         return self.env.get_template(template).render(route=route, **context)
+
+    def _calendar_file(self, route: Route) -> bytes:
+        """A calendar route's iCalendar file: every round (`key` ""), or one. Its
+        UIDs use the feeds' host, hub.yaml's, so no deploy preview mints new ones."""
+        calendars = Calendars(
+            self.hub, self.links, self.feeds.id_host, self.revision.memo("site").suggest_url
+        )
+        return calendars.round(route.key) if route.key else calendars.rounds()
 
     def _page_feeds(self, route: Route) -> list:
         """The feeds a reader of this page would want, for autodiscovery and links."""
@@ -695,6 +706,7 @@ class Renderer:
                 section="rounds",
             ),
             "groups": groups,
+            "calendar": Urls.calendar(),
         }
 
     def _round(self, route: Route) -> dict:
@@ -943,6 +955,7 @@ class Renderer:
             ),
             "groups": [(title, feeds) for title, feeds in groups if feeds],
             "data": self._data_files(),
+            "calendar": Urls.calendar(),
         }
 
     def _data_files(self) -> list[DataFile]:

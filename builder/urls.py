@@ -225,6 +225,16 @@ class Urls:
         """The JSON Schema a document of the open data follows."""
         return f"/api/v1/schema/{name}.json"
 
+    @staticmethod
+    def calendar() -> str:
+        """Every feedback round as an iCalendar file (SPEC §10)."""
+        return "/rounds.ics"
+
+    @staticmethod
+    def round_calendar(slug: str) -> str:
+        """One round's iCalendar file, beside its page."""
+        return f"/rounds/{slug}/round.ics"
+
 
 #: What no URL may hold as itself: controls, spaces, and the characters that end an
 #: attribute, a tag, a line or a rule wherever a URL is written (HTML, XML,
@@ -304,6 +314,7 @@ def plan(hub: Hub) -> list[Route]:
         routes += _paginated(
             "tag", slug, len(tag.ideas), IDEAS_PER_PAGE, lambda p, t=slug: u.tag(t, p)
         )
+    routes += calendar_routes(hub)
     items = (
         ("idea", hub.ideas, u.idea),
         ("round", hub.rounds, u.round),
@@ -378,6 +389,14 @@ def data_routes(hub: Hub) -> list[Route]:
     routes = [Route(u.data(name), "data", key=name) for name in DATA_DOCUMENTS]
     routes += [Route(u.idea_data(slug), "idea-data", key=slug) for slug in hub.ideas]
     routes += [Route(u.data_schema(name), "data-schema", key=name) for name in DATA_SCHEMAS]
+    return routes
+
+
+def calendar_routes(hub: Hub) -> list[Route]:
+    """The calendars of SPEC §10: every round in one (`key` ""), and each round in
+    its own (`key` its slug)."""
+    routes = [Route(Urls.calendar(), "calendar")]
+    routes += [Route(Urls.round_calendar(slug), "calendar", key=slug) for slug in hub.rounds]
     return routes
 
 

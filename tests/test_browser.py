@@ -75,6 +75,7 @@ NOT_PAGES = {
     "data": "open data as JSON, for other tools (tests/test_opendata.py checks it)",
     "idea-data": "an idea's open data as JSON (tests/test_opendata.py checks it)",
     "data-schema": "a JSON Schema of the open data, for other tools",
+    "calendar": "an iCalendar file, for calendar programs (tests/test_calendars.py checks them)",
 }
 
 #: Pages no link leads to, so no click reaches them: name -> why.

@@ -117,6 +117,24 @@ def test_a_cached_build_equals_a_cold_build(hub_copy, tmp_path, change, themed):
     assert tree(hub_copy / "site") == cold_tree(hub_copy, tmp_path)
 
 
+@pytest.mark.parametrize("folder", ["rounds", "changelog"])
+def test_a_new_round_or_release_reaches_every_feed(hub_copy, tmp_path, folder):
+    """A round or a release that comes (here: a draft published) adds events to the
+    hub's feeds: the memo of every event must see the new item, not only its own."""
+    front = {
+        "rounds": "title: A new round\nopens: 2026-11-02\ncloses: 2026-11-09\n",
+        "changelog": "title: A new release\ndate: 2026-11-02\n",
+    }[folder]
+    path = hub_copy / f"content/{folder}/brand-new.md"
+    path.write_text(f"---\n{front}draft: true\n---\n", encoding="utf-8")
+    cached_build(hub_copy)
+    edit(path, "draft: true\n", "")
+    cached_build(hub_copy)
+    got = tree(hub_copy / "site")
+    assert b"brand-new" in got["feed.xml"]
+    assert got == cold_tree(hub_copy, tmp_path)
+
+
 def test_a_sequence_of_builds_stays_equal_and_renders_little(hub_copy, tmp_path):
     first = cached_build(hub_copy)
     total = rendered(first)

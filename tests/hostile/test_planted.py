@@ -121,7 +121,7 @@ BAD_ALIASES = [
     ),
     (
         "/rounds.ics",
-        f"{AT} /rounds.ics, which the calendar of rounds already uses (change the alias)",
+        f"{AT} /rounds.ics, which the site's own calendar page already uses (change the alias)",
     ),
     (
         "/feed.xml/",
@@ -337,7 +337,8 @@ def test_a_base_url_breaks_out_of_no_attribute_or_element(hostile_site):
             docs = [
                 lxml.html.fragment_fromstring(v, create_parent="div") for v in values if "<" in v
             ]
-        else:
+        else:  # robots.txt, _redirects, the calendars (bytes, as feeds are)
+            text = data.decode("utf-8")
             assert "\n/" not in text and '"' not in text and "<" not in text, name
             continue
         for doc in docs:
