@@ -20,6 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import charts
+from .badge import text_width
 from .engine.reads import KINDS, RecordView
 from .engine.revision import Revision
 from .feeds import Feeds
@@ -452,6 +453,7 @@ class Renderer:
             "sitemap": "sitemap.xml",
             "robots": "robots.txt",
             "opml": "feeds.opml",
+            "badge": "badge.svg",
         }.get(route.kind, f"{route.kind}.html")
         return self.env.get_template(template).render(route=route, **context)
 
@@ -999,6 +1001,18 @@ class Renderer:
     def _robots(self, route: Route) -> dict:
         return {}
 
+    def _badge(self, route: Route) -> dict:
+        """An idea's badge (SPEC §10): its status, or for a duplicate its original's,
+        since that is where its news now comes; a duplicate of an unpublished idea
+        keeps its own."""
+        idea = self.hub.ideas[route.key]
+        original = self.hub.ideas.get(idea.duplicate_of) if idea.duplicate_of else None
+        return {
+            "idea": idea,
+            "original": original,
+            "status": (idea if original is None else original).status,
+        }
+
 
 class Lazy(Mapping):
     """A memo given to templates as a mapping, read only if a template reads it: a
@@ -1138,4 +1152,10 @@ def percent(share: float | None) -> str:
 
 
 #: The filters templates are given that need nothing but their arguments.
-PLAIN_FILTERS = {"date": format_date, "iso": iso_date, "plural": plural, "percent": percent}
+PLAIN_FILTERS = {
+    "date": format_date,
+    "iso": iso_date,
+    "plural": plural,
+    "percent": percent,
+    "text_width": text_width,
+}

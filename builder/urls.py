@@ -132,6 +132,11 @@ class Urls:
         return f"/ideas/{slug}/"
 
     @staticmethod
+    def badge(slug: str) -> str:
+        """An idea's status as an SVG badge beside its page (SPEC §10), to embed."""
+        return f"/ideas/{slug}/badge.svg"
+
+    @staticmethod
     def rounds() -> str:
         return "/rounds/"
 
@@ -289,6 +294,7 @@ def plan(hub: Hub) -> list[Route]:
         routes += _paginated(
             "tag", slug, len(tag.ideas), IDEAS_PER_PAGE, lambda p, t=slug: u.tag(t, p)
         )
+    routes += badge_routes(hub)
     items = (
         ("idea", hub.ideas, u.idea),
         ("round", hub.rounds, u.round),
@@ -348,6 +354,14 @@ def feed_routes(hub: Hub) -> list[Route]:
         if idea.duplicate_of is None
     ]
     return routes
+
+
+def badge_routes(hub: Hub) -> list[Route]:
+    """A badge beside every published idea, a duplicate's too: an embed made before
+    the idea was merged keeps working and shows where its original stands. Planned
+    before the ideas' own routes, so an alias that claims a badge's path is the one
+    reported."""
+    return [Route(Urls.badge(slug), "badge", key=slug) for slug in hub.ideas]
 
 
 def follow_routes(routes: list[Route]) -> list[Route]:

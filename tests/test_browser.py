@@ -82,6 +82,7 @@ NOT_PAGES = {
     "sitemap": "XML for search engines",
     "robots": "plain text for crawlers",
     "redirect": "an old address that sends the browser on to the page it names",
+    "badge": "an SVG image of an idea's status, to embed elsewhere (tests/test_badge.py)",
 }
 
 #: Pages no link leads to, so no click reaches them: name -> why.
