@@ -612,6 +612,9 @@ class Renderer:
             "shipped_release": self.hub.releases.get(idea.shipped_in) if idea.shipped_in else None,
             "also_in": [self.hub.releases[s] for s in idea.also_in],
             "round": self.hub.rounds.get(idea.round) if idea.round else None,
+            # Absolute, for the embed snippets: they are pasted into other sites.
+            "absolute_url": self.links.absolute(route.url),
+            "badge_url": self.links.absolute(Urls.badge(idea.slug)),
         }
 
     def _roadmap(self, route: Route) -> dict:

@@ -1,15 +1,17 @@
 """Badges (SPEC §10): `/ideas/SLUG/badge.svg`, an idea's status as an SVG to embed
 elsewhere, in the site's colours for it, readable by a screen reader, with nothing in
-it that runs or reaches another host."""
+it that runs or reaches another host; and the idea page's snippets to embed it."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from conftest import EPOCH, ROOT
 from lxml import etree
+from lxml import html as lxml_html
 from test_cache import cached_build, cold_tree, own_signing_key, tree
 
 from builder.badge import char_width, text_width
@@ -190,6 +192,35 @@ def test_a_title_is_escaped_in_the_badge(site):
     svg = etree.fromstring(data.encode("utf-8"))
     assert svg.findtext(f"{SVG}title") == f"{TRICKY} — status: In progress"
     assert svg.get("aria-label") == f"{TRICKY} — status: In progress"
+
+
+def test_the_idea_page_offers_the_badge_to_embed_with_absolute_urls(site):
+    page = lxml_html.fromstring((site / "ideas" / "idea-planned" / "index.html").read_bytes())
+    (embed,) = page.xpath("//details[summary[normalize-space()='Embed this idea\u2019s status']]")
+    idea_url, badge_url = BASE + "ideas/idea-planned/", BASE + "ideas/idea-planned/badge.svg"
+    (preview,) = embed.xpath(".//img")
+    assert preview.get("src") == "/hub/ideas/idea-planned/badge.svg"
+    assert preview.get("alt") == "Status: Planned"
+    markdown, snippet = embed.xpath(".//code[@data-copy]")
+    for code, label in ((markdown, "Copy the Markdown"), (snippet, "Copy the HTML")):
+        assert code.get("data-copy") == code.text_content()
+        assert code.get("data-copy-label") == label
+        assert code.get("data-copy-done") == "Copied."
+    assert markdown.text_content() == f"[![Status: Planned]({badge_url})]({idea_url})"
+    (link,) = lxml_html.fragment_fromstring(snippet.text_content(), create_parent=True)
+    assert link.tag == "a" and link.get("href") == idea_url
+    (img,) = link
+    assert (img.tag, img.get("src"), img.get("alt")) == ("img", badge_url, "Status: Planned")
+    for url in (idea_url, badge_url):
+        assert urlsplit(url).scheme == "https" and urlsplit(url).netloc == "example.org"
+
+
+def test_the_snippet_shows_a_titles_marks_as_text(site):
+    page = (site / "ideas" / "tricky" / "index.html").read_text(encoding="utf-8")
+    assert "<chips>" not in page
+    tree_ = lxml_html.fromstring(page)
+    (markdown, _) = tree_.xpath("//details//code[@data-copy]")
+    assert markdown.text_content().startswith("[![Status: In progress](")
 
 
 def test_badges_are_not_pages_of_the_sitemap(site):
