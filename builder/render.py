@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from . import charts
 from .calendars import Calendars
+from .badge import text_width
 from .engine.reads import KINDS, RecordView
 from .engine.revision import Revision
 from .feeds import Feeds
@@ -461,6 +462,7 @@ class Renderer:
             "sitemap": "sitemap.xml",
             "robots": "robots.txt",
             "opml": "feeds.opml",
+            "badge": "badge.svg",
         }.get(route.kind, f"{route.kind}.html")
         return self.env.get_template(template).render(route=route, **context)
 
@@ -627,6 +629,9 @@ class Renderer:
             "shipped_release": self.hub.releases.get(idea.shipped_in) if idea.shipped_in else None,
             "also_in": [self.hub.releases[s] for s in idea.also_in],
             "round": self.hub.rounds.get(idea.round) if idea.round else None,
+            # Absolute, for the embed snippets: they are pasted into other sites.
+            "absolute_url": self.links.absolute(route.url),
+            "badge_url": self.links.absolute(Urls.badge(idea.slug)),
         }
 
     def _roadmap(self, route: Route) -> dict:
@@ -1036,6 +1041,18 @@ class Renderer:
     def _robots(self, route: Route) -> dict:
         return {}
 
+    def _badge(self, route: Route) -> dict:
+        """An idea's badge (SPEC §10): its status, or for a duplicate its original's,
+        since that is where its news now comes; a duplicate of an unpublished idea
+        keeps its own."""
+        idea = self.hub.ideas[route.key]
+        original = self.hub.ideas.get(idea.duplicate_of) if idea.duplicate_of else None
+        return {
+            "idea": idea,
+            "original": original,
+            "status": (idea if original is None else original).status,
+        }
+
 
 class Lazy(Mapping):
     """A memo given to templates as a mapping, read only if a template reads it: a
@@ -1188,4 +1205,10 @@ def percent(share: float | None) -> str:
 
 
 #: The filters templates are given that need nothing but their arguments.
-PLAIN_FILTERS = {"date": format_date, "iso": iso_date, "plural": plural, "percent": percent}
+PLAIN_FILTERS = {
+    "date": format_date,
+    "iso": iso_date,
+    "plural": plural,
+    "percent": percent,
+    "text_width": text_width,
+}

@@ -53,7 +53,7 @@ def environment(hub_root: Path) -> ThemeEnvironment:
         # No autoreload: a build renders each template once, and serve makes a new
         # environment when a template changes.
         auto_reload=False,
-        autoescape=jinja2.select_autoescape(["html", "xml", "opml"]),
+        autoescape=jinja2.select_autoescape(["html", "xml", "opml", "svg"]),
         undefined=ThemeUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

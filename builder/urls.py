@@ -132,6 +132,11 @@ class Urls:
         return f"/ideas/{slug}/"
 
     @staticmethod
+    def badge(slug: str) -> str:
+        """An idea's status as an SVG badge beside its page (SPEC §10), to embed."""
+        return f"/ideas/{slug}/badge.svg"
+
+    @staticmethod
     def rounds() -> str:
         return "/rounds/"
 
@@ -315,6 +320,7 @@ def plan(hub: Hub) -> list[Route]:
             "tag", slug, len(tag.ideas), IDEAS_PER_PAGE, lambda p, t=slug: u.tag(t, p)
         )
     routes += calendar_routes(hub)
+    routes += badge_routes(hub)
     items = (
         ("idea", hub.ideas, u.idea),
         ("round", hub.rounds, u.round),
@@ -398,6 +404,14 @@ def calendar_routes(hub: Hub) -> list[Route]:
     routes = [Route(Urls.calendar(), "calendar")]
     routes += [Route(Urls.round_calendar(slug), "calendar", key=slug) for slug in hub.rounds]
     return routes
+
+
+def badge_routes(hub: Hub) -> list[Route]:
+    """A badge beside every published idea, a duplicate's too: an embed made before
+    the idea was merged keeps working and shows where its original stands. Planned
+    before the ideas' own routes, so an alias that claims a badge's path is the one
+    reported."""
+    return [Route(Urls.badge(slug), "badge", key=slug) for slug in hub.ideas]
 
 
 def follow_routes(routes: list[Route]) -> list[Route]:

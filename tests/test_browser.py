@@ -76,6 +76,7 @@ NOT_PAGES = {
     "idea-data": "an idea's open data as JSON (tests/test_opendata.py checks it)",
     "data-schema": "a JSON Schema of the open data, for other tools",
     "calendar": "an iCalendar file, for calendar programs (tests/test_calendars.py checks them)",
+    "badge": "an SVG image of an idea's status, to embed elsewhere (tests/test_badge.py)",
 }
 
 #: Pages no link leads to, so no click reaches them: name -> why.
