@@ -20,8 +20,8 @@ import jinja2
 from markupsafe import Markup
 
 from . import charts
-from .calendars import Calendars
 from .badge import text_width
+from .calendars import Calendars
 from .engine.reads import KINDS, RecordView
 from .engine.revision import Revision
 from .feeds import Feeds
