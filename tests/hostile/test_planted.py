@@ -323,7 +323,7 @@ def test_a_base_url_breaks_out_of_no_attribute_or_element(hostile_site):
         data = text.encode() if isinstance(text, str) else text
         if name.endswith(".html"):
             docs = [lxml.html.document_fromstring(data)]
-        elif name.endswith((".xml", ".opml")):
+        elif name.endswith((".xml", ".opml", ".svg")):  # feeds, the OPML, the badges
             tree = lxml.etree.fromstring(data)
             docs = [tree] + [
                 lxml.html.fragment_fromstring(el.text, create_parent="div")
