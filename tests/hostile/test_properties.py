@@ -241,7 +241,10 @@ SCHEMES_THAT_RUN = ("javascript:", "vbscript:", "data:text/html")
 
 #: The theme's own scripts, as base.html links them: files of the site, nothing inline.
 #: The theme's own scripts, and the search UI Pagefind writes into the site.
-THEME_SCRIPT = re.compile(r"/static/[a-z]+\.[0-9a-f]{10}\.js|/pagefind/pagefind-ui\.js")
+#: A hub published under a path (`base_url` https://x.example/hub/) has them there.
+THEME_SCRIPT = re.compile(
+    r"(?:/[^/\s\"'<>]+)*/(?:static/[a-z]+\.[0-9a-f]{10}\.js|pagefind/pagefind-ui\.js)"
+)
 
 
 def assert_safe_html(document, where) -> None:
