@@ -530,20 +530,23 @@ class Renderer:
 
     def on_page(self, route: Route) -> list[Idea]:
         """The ideas one page of a list route shows."""
-        start = (route.page - 1) * IDEAS_PER_PAGE
-        return [self.hub.ideas[s] for s in self.listed(route)[start : start + IDEAS_PER_PAGE]]
+        return [self.hub.ideas[s] for s in self.listed(route)[_page_range(route)]]
+
+    def _paginator(self, route: Route, on_page, total: int) -> Paginator:
+        """One page of a paginated route: what it shows, and links to its others."""
+        return Paginator(
+            tuple(on_page),
+            route.page,
+            route.pages,
+            total,
+            lambda n: self.links.path(_page_url(route.url, route.page, n)),
+        )
 
     def _idea_list(self, route: Route, title: str, crumbs, **extra) -> dict:
         extra.setdefault("order", "newest first")
         ideas = self.listed(route)
-        paginator = Paginator(
-            tuple(self.on_page(route)),
-            route.page,
-            route.pages,
-            len(ideas),
-            lambda n: self.links.path(_page_url(route.url, route.page, n)),
-        )
-        heading = title if route.page == 1 else f"{title} (page {route.page} of {route.pages})"
+        paginator = self._paginator(route, self.on_page(route), len(ideas))
+        heading = _paged_title(title, route)
         return {
             "page": Page(
                 heading, route.url, extra.pop("description", ""), crumbs=crumbs, section="ideas"
@@ -670,15 +673,9 @@ class Renderer:
 
     def _declined(self, route: Route) -> dict:
         """/roadmap/declined/: every idea we said no to, with the reason, in pages."""
-        start = (route.page - 1) * IDEAS_PER_PAGE
         declined = self.revision.memo("declined")
-        paginator = Paginator(
-            tuple(self.hub.ideas[s] for s in declined[start : start + IDEAS_PER_PAGE]),
-            route.page,
-            route.pages,
-            len(declined),
-            lambda n: self.links.path(_page_url(route.url, route.page, n)),
-        )
+        on_page = [self.hub.ideas[s] for s in declined[_page_range(route)]]
+        paginator = self._paginator(route, on_page, len(declined))
         return {
             "page": Page(
                 _paged_title("Ideas we said no to", route),
@@ -735,19 +732,10 @@ class Renderer:
         return [(self.hub.releases[ref.release], self.hub.change(ref)) for ref in refs]
 
     def _changelog(self, route: Route) -> dict:
-        paginator = Paginator(
-            tuple(self.releases_on_page(route)),
-            route.page,
-            route.pages,
-            len(self.hub.releases),
-            lambda n: self.links.path(_page_url(route.url, route.page, n)),
-        )
-        title = (
-            "Changelog" if route.page == 1 else f"Changelog (page {route.page} of {route.pages})"
-        )
+        paginator = self._paginator(route, self.releases_on_page(route), len(self.hub.releases))
         return {
             "page": Page(
-                title,
+                _paged_title("Changelog", route),
                 route.url,
                 "What changed in each release, and who shaped it.",
                 crumbs=[Crumb("Home", self.links.home())],
@@ -758,8 +746,7 @@ class Renderer:
 
     def releases_on_page(self, route: Route) -> list:
         """The releases one page of the changelog shows, newest first."""
-        start = (route.page - 1) * RELEASES_PER_PAGE
-        return self.newest_releases[start : start + RELEASES_PER_PAGE]
+        return self.newest_releases[_page_range(route, RELEASES_PER_PAGE)]
 
     def _release(self, route: Route) -> dict:
         release = self.hub.releases[route.key]
@@ -853,14 +840,8 @@ class Renderer:
     def _person_answers(self, route: Route) -> dict:
         """/people/HANDLE/answers/: every answer a person gave, newest first, in pages."""
         person = self.hub.people[route.key]
-        start = (route.page - 1) * IDEAS_PER_PAGE
-        paginator = Paginator(
-            tuple(self._answers(person.answers[start : start + IDEAS_PER_PAGE])),
-            route.page,
-            route.pages,
-            len(person.answers),
-            lambda n: self.links.path(_page_url(route.url, route.page, n)),
-        )
+        on_page = self._answers(person.answers[_page_range(route)])
+        paginator = self._paginator(route, on_page, len(person.answers))
         return {
             "page": Page(
                 _paged_title(f"Answers by {person.name}", route),
@@ -918,14 +899,9 @@ class Renderer:
     def _impact(self, route: Route) -> dict:
         """/impact/: the figures and charts, then the traced changes in pages (the
         later pages carry on the list alone)."""
-        start = (route.page - 1) * IDEAS_PER_PAGE
-        paginator = Paginator(
-            tuple(self.traced(start, start + IDEAS_PER_PAGE)),
-            route.page,
-            route.pages,
-            len(self.revision.memo("traced")),
-            lambda n: self.links.path(_page_url(route.url, route.page, n)),
-        )
+        shown = _page_range(route)
+        on_page = self.traced(shown.start, shown.stop)
+        paginator = self._paginator(route, on_page, len(self.revision.memo("traced")))
         first = route.page == 1
         return {
             "page": Page(
@@ -1132,6 +1108,12 @@ def _fragment_key(args: tuple) -> tuple | None:
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None), Markup})
+
+
+def _page_range(route: Route, per_page: int = IDEAS_PER_PAGE) -> slice:
+    """Which items of its whole list one page of a paginated route shows: the same
+    count per page as the URL table planned its pages with."""
+    return slice((route.page - 1) * per_page, route.page * per_page)
 
 
 def _paged_title(title: str, route: Route) -> str:
