@@ -23,6 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import Problems
 from .files import HubTemplates, check_tree, read_regular
+from .languages import english
 from .markdown import pygments_css
 
 
@@ -48,8 +49,10 @@ def environment(hub_root: Path) -> ThemeEnvironment:
     if (hub_root / "templates").is_dir():
         loaders.append(HubTemplates(hub_root))  # only what `files` lets a hub hold
     loaders += [jinja2.PrefixLoader({"!default": default}, delimiter="/"), default]
-    return ThemeEnvironment(
+    env = ThemeEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
+        # The theme's words are gettext messages (SPEC §11): `{% trans %}` and `_()`.
+        extensions=["jinja2.ext.i18n"],
         # No autoreload: a build renders each template once, and serve makes a new
         # environment when a template changes.
         auto_reload=False,
@@ -59,6 +62,12 @@ def environment(hub_root: Path) -> ThemeEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    # A message is its words, not the template's line breaks and indentation; and the
+    # gettext call fills its placeholders ("newstyle"), so `%` is `%%` in every id.
+    env.policies["ext.i18n.trimmed"] = True
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
+    english().install(env)  # until a renderer installs the hub's language
+    return env
 
 
 #: The longest string or list `*` may make in a template, and the largest exponent
