@@ -25,6 +25,7 @@ from .calendars import Calendars
 from .engine.reads import KINDS, RecordView
 from .engine.revision import Revision
 from .feeds import Feeds
+from .languages import english
 from .markdown import Markdown, prefixed_links
 from .model import VALUES, ChangeRef, Idea, Stamp, Update, Who
 from .opendata import KINDS as DATA_KINDS
@@ -1192,5 +1193,6 @@ PLAIN_FILTERS = {
     "iso": iso_date,
     "plural": plural,
     "percent": percent,
+    "number": english().number,
     "text_width": text_width,
 }
