@@ -27,6 +27,7 @@ from .engine.cache import (
 from .engine.revision import Revision
 from .engine.site import Built, carried, render_routes, to_render
 from .errors import Problems, UsageError
+from .languages import check_language
 from .output import LOCK_TIMEOUT, Staging, check_out_dir, display
 from .pipeline import list_content, read_hub
 from .render import Renderer, theme_environment
@@ -94,8 +95,12 @@ def build(
     files = Files(store.load_items() if store is not None else {}, hashed)
     reading = read_hub(root, drafts=drafts, environ=environ, files=files)
     watch.lap(f"read: config, load, validate, model ({files.reused} files from the cache)")
+    env = theme_environment(root)
+    if reading.config is not None:  # what `check` says of the language, the build says
+        config = reading.config
+        check_language(root, config.language, config.language_at, env, reading.problems)
     if reading.problems.errors or reading.hub is None:
-        check_templates(theme_environment(root), reading.problems)  # every problem in one run
+        check_templates(env, reading.problems)  # every problem in one run
         return BuildResult(False, reading.problems, out)
     hub = reading.hub
     routes = plan(hub)

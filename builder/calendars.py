@@ -23,6 +23,8 @@ from urllib.parse import urljoin
 
 from icalendar import Calendar, Event, vDuration
 
+from .languages import Language
+
 #: Who made the calendar, as RFC 5545's PRODID asks: the tool, not a version of it,
 #: so that upgrading cohub changes no calendar that did not otherwise change.
 PRODID = "-//cohub//Feedback rounds//EN"
@@ -35,11 +37,15 @@ class Calendars:
     """The calendars of a hub, from the renderer's recording view of the model and
     its links (`links.absolute` gives the published URL of a site path)."""
 
-    def __init__(self, hub, links, uid_host: str, suggest_url: str | None) -> None:
+    def __init__(
+        self, hub, links, uid_host: str, suggest_url: str | None, language: Language
+    ) -> None:
         """`uid_host`: hub.yaml's host, as the feeds' ids use it. `suggest_url`: where
         the site sends someone with an idea (a site path or an absolute URL), or
-        None: a round without its own link says to go there."""
+        None: a round without its own link says to go there. `language`: the hub's,
+        which an event's description is written in."""
         self.hub = hub
+        self.language = language
         self.links = links
         self.uid_host = uid_host
         self.suggest_url = suggest_url
@@ -91,16 +97,17 @@ class Calendars:
     def _description(self, round_, page: str) -> str:
         """What the round asks and how to answer, then where to read more: what a
         calendar program shows of the event, in plain text."""
+        t = self.language
         parts = []
         if round_.questions:
             asked = "\n".join(f"{n}. {q}" for n, q in enumerate(round_.questions, start=1))
-            parts.append(f"What we are asking:\n{asked}")
+            parts.append(t.gettext("What we are asking:\n%(questions)s", questions=asked))
         if round_.participate:
-            parts.append(f"How to take part: {round_.participate}")
+            parts.append(t.gettext("How to take part: %(how)s", how=round_.participate))
         else:
             where = urljoin(self.links.urls.base_url, self.suggest_url or self.links.ideas())
-            parts.append(f"How to take part: tell us through an idea, {where}")
-        parts.append(f"About this round: {page}")
+            parts.append(t.gettext("How to take part: tell us through an idea, %(url)s", url=where))
+        parts.append(t.gettext("About this round: %(url)s", url=page))
         return "\n\n".join(parts)
 
 

@@ -2,7 +2,8 @@
 
 Python owns the numbers and the geometry (where each bar goes); the template draws
 the SVG and the table beside it, so a hub can restyle a chart without touching code.
-Months and quarters come from content dates and the build date only.
+Months and quarters come from content dates and the build date only; their names,
+the titles and the summaries are in the hub's language.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from .languages import Language
 from .model import Hub
-from .schema import MONTH_NAMES
 
 WIDTH, HEIGHT = 640, 240
 MARGIN_LEFT, MARGIN_BOTTOM, MARGIN_TOP = 36, 28, 12
@@ -43,6 +44,8 @@ class Group:
 class Chart:
     title: str
     summary: str
+    #: What one row of the chart's table is: "Month", "Quarter" (its column's header).
+    period: str
     series: tuple[str, ...]
     groups: tuple[Group, ...]
     y_ticks: tuple[tuple[float, str], ...]
@@ -68,7 +71,11 @@ def _nice_ceiling(value: float) -> float:
 
 
 def _layout(
-    title: str, summary: str, series: tuple[str, ...], rows: list[tuple[str, str, tuple]]
+    title: str,
+    summary: str,
+    period: str,
+    series: tuple[str, ...],
+    rows: list[tuple[str, str, tuple]],
 ) -> Chart:
     top = max([v for _, _, values in rows for v in values if v is not None] + [1])
     ceiling = _nice_ceiling(top)
@@ -99,15 +106,18 @@ def _layout(
             Group(label, tick, values, tuple(bars), round(MARGIN_LEFT + i * slot + slot / 2, 2))
         )
     ticks = tuple((round(baseline - plot_h * k / 4, 2), _number(ceiling * k / 4)) for k in range(5))
-    return Chart(title, summary, series, tuple(groups), ticks)
+    return Chart(title, summary, period, series, tuple(groups), ticks)
 
 
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
-def heard_and_shipped(hub: Hub) -> Chart:
+def heard_and_shipped(hub: Hub, t: Language) -> Chart:
     """Ideas heard (by month submitted) against ideas shipped (by release month)."""
+    title = t.gettext("Ideas heard and shipped per month")
+    series = (t.gettext("heard"), t.gettext("shipped"))
+    period = t.gettext("Month")
     heard = [i for i in hub.ideas.values() if i.duplicate_of is None]
     submitted = Counter((i.submitted.day.year, i.submitted.day.month) for i in heard)
     shipped = Counter()
@@ -119,9 +129,7 @@ def heard_and_shipped(hub: Hub) -> Chart:
         hub.releases[i.shipped_in].date.day for i in heard if i.shipped_in
     ]
     if not dates:
-        return _layout(
-            "Ideas heard and shipped per month", "No ideas yet.", ("heard", "shipped"), []
-        )
+        return _layout(title, t.gettext("No ideas yet."), period, series, [])
     # Up to the build date, but never before the first date: a hub whose ideas are
     # all dated in the future (published as they are, SPEC §8) still has a month.
     first = min(dates)
@@ -129,19 +137,26 @@ def heard_and_shipped(hub: Hub) -> Chart:
     crowded = len(months) > 12
     rows = []
     for n, (y, m) in enumerate(months):
-        tick = MONTH_NAMES[m - 1] if not crowded or n % 3 == 0 else ""
+        day = date(y, m, 1)
+        tick = t.month_name(day) if not crowded or n % 3 == 0 else ""
         if m == 1 or n == 0:
-            tick = f"{MONTH_NAMES[m - 1]} {y}" if tick else ""
-        rows.append((f"{MONTH_NAMES[m - 1]} {y}", tick, (submitted[y, m], shipped[y, m])))
+            tick = t.month(day) if tick else ""
+        rows.append((t.month(day), tick, (submitted[y, m], shipped[y, m])))
     total_heard, total_shipped = sum(submitted.values()), sum(shipped.values())
-    summary = (
-        f"From {rows[0][0]} to {rows[-1][0]}: {total_heard} ideas heard and "
-        f"{total_shipped} shipped. The table below gives every month."
+    summary = t.ngettext(
+        "From %(first)s to %(last)s: %(num)s idea heard and %(shipped)s shipped. "
+        "The table below gives every month.",
+        "From %(first)s to %(last)s: %(num)s ideas heard and %(shipped)s shipped. "
+        "The table below gives every month.",
+        total_heard,
+        first=rows[0][0],
+        last=rows[-1][0],
+        shipped=total_shipped,
     )
-    return _layout("Ideas heard and shipped per month", summary, ("heard", "shipped"), rows)
+    return _layout(title, summary, period, series, rows)
 
 
-def days_to_answer(hub: Hub) -> Chart:
+def days_to_answer(hub: Hub, t: Language) -> Chart:
     """Median days from an idea's submission to its first answer, per quarter
     submitted; quarters with no answered idea have no bar."""
     by_quarter: dict[tuple[int, int], list[int]] = defaultdict(list)
@@ -153,21 +168,29 @@ def days_to_answer(hub: Hub) -> Chart:
         quarters_seen.add(quarter)
         if idea.days_to_answer is not None:
             by_quarter[quarter].append(idea.days_to_answer)
+    title = t.gettext("Median days to first answer, per quarter")
+    series = (t.gettext("median days"),)
+    period = t.gettext("Quarter")
     if not quarters_seen:
-        return _layout(
-            "Median days to first answer, per quarter", "No ideas yet.", ("median days",), []
-        )
+        return _layout(title, t.gettext("No ideas yet."), period, series, [])
     first, last = min(quarters_seen), max(quarters_seen)
     rows = []
     y, q = first
     while (y, q) <= last:
         values = by_quarter.get((y, q))
         median = float(statistics.median(values)) if values else None
-        rows.append((f"Q{q} {y}", f"Q{q} {y}", (median,)))
+        label = t.quarter(date(y, 3 * q - 2, 1))
+        rows.append((label, label, (median,)))
         y, q = (y + 1, 1) if q == 4 else (y, q + 1)
     answered = [v for values in by_quarter.values() for v in values]
-    overall = _number(float(statistics.median(answered))) if answered else "none yet"
-    summary = (
-        f"Median days to a first answer, by the quarter an idea arrived; overall median {overall}."
-    )
-    return _layout("Median days to first answer, per quarter", summary, ("median days",), rows)
+    if answered:
+        summary = t.gettext(
+            "Median days to a first answer, by the quarter an idea arrived; overall median "
+            "%(median)s.",
+            median=t.number(statistics.median(answered)),
+        )
+    else:
+        summary = t.gettext(
+            "Median days to a first answer, by the quarter an idea arrived; none answered yet."
+        )
+    return _layout(title, summary, period, series, rows)

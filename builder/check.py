@@ -10,6 +10,7 @@ from typing import TextIO
 from .engine.cache import Cache, Files
 from .errors import as_json
 from .forms import form_problems
+from .languages import check_language
 from .pipeline import read_hub
 from .render import theme_environment
 from .templating import check_templates
@@ -33,7 +34,10 @@ def run_check(
     config = reading.config
     if config is not None and "products" not in config.broken:
         form_problems(root, config.products, reading.problems)
-    check_templates(theme_environment(root), reading.problems)  # what the build will render
+    env = theme_environment(root)
+    check_templates(env, reading.problems)  # what the build will render
+    if config is not None:
+        check_language(root, config.language, config.language_at, env, reading.problems)
     diagnostics = reading.problems.sorted()
     if format == "json":
         print(as_json(diagnostics), file=out)

@@ -26,6 +26,8 @@ class Config:
     base_url: str
     description: str = ""
     language: str = "en"
+    #: Where hub.yaml says `language`, for what `check` says of it later (SPEC §11).
+    language_at: Pos = field(default_factory=Pos)
     repository: str | None = None
     branch: str = "main"
     #: An RSS-to-email service's subscribe URL with `{feed}` (SPEC §9), or None.
@@ -74,7 +76,8 @@ def load_config(root: Path, problems: Problems) -> Config | None:
         problems.error(CONFIG_FILE, Pos(), f"expected a mapping of settings, found {found}")
         return None
     before = len(problems.items)
-    values = Validator(CONFIG_FILE, problems, None).record(node, HUB, anchor=Pos())
+    validator = Validator(CONFIG_FILE, problems, None)
+    values = validator.record(node, HUB, anchor=Pos())
     broken = frozenset(d.field.split(".")[0] for d in problems.items[before:] if d.field)
     base_url = values.get("base_url", UNREADABLE_URL)
     return Config(
@@ -82,6 +85,7 @@ def load_config(root: Path, problems: Problems) -> Config | None:
         base_url=base_url if base_url.endswith("/") else base_url + "/",
         description=values.get("description", ""),
         language=values.get("language", "en"),
+        language_at=validator.where.get("language", Pos()),
         repository=values.get("repository", "").rstrip("/") or None,
         branch=values.get("branch", "main"),
         follow_by_email=values.get("follow_by_email") or None,

@@ -39,6 +39,7 @@ from feedgen.ext.dc import DcEntryExtension, DcExtension
 from feedgen.feed import FeedGenerator
 
 from .engine.revision import Revision
+from .languages import N_, Language
 from .markdown import absolute_links
 from .model import Idea
 from .schema import CHANGE_LABELS, STATUS_LABELS
@@ -100,9 +101,16 @@ class Feeds:
     the same is not rendered again."""
 
     def __init__(
-        self, revision: Revision, routes, links, render_entry: Callable[[str, dict], str]
+        self,
+        revision: Revision,
+        routes,
+        links,
+        render_entry: Callable[[str, dict], str],
+        language: Language,
     ) -> None:
+        """`language`: the hub's, which entry and feed titles are written in."""
         self.revision = revision
+        self.language = language
         self.hub = revision.view
         self.links = links
         self.atom = {r.key: r.url for r in routes if r.kind == "atom"}
@@ -224,7 +232,10 @@ class Feeds:
             html=self._html("release", Urls.release(release.slug), release=release),
             author=hub.config.title,
             categories=(
-                *((t, CHANGE_LABELS[t]) for t in dict.fromkeys(c.type for c in release.changes)),
+                *(
+                    (t, self.language.gettext(CHANGE_LABELS[t]))
+                    for t in dict.fromkeys(c.type for c in release.changes)
+                ),
                 *self._product(release.product),
             ),
             section="changelog",
@@ -240,7 +251,7 @@ class Feeds:
             tag_date=round_.opens.day,
             moment=round_.opens.moment,
             kind="round",
-            title=f"Feedback round open: {round_.title}",
+            title=self.language.gettext("Feedback round open: %(title)s", title=round_.title),
             url=Urls.round(round_.slug),
             html=self._html("round", Urls.round(round_.slug), round=round_),
             author=hub.config.title,
@@ -256,8 +267,13 @@ class Feeds:
             tag_date=round_.opens.day,
             moment=datetime.combine(round_.closes.day + timedelta(days=1), time(), UTC),
             kind="closed",
-            title=f"Feedback round closed: {round_.title}"
-            + (" — what we heard" if round_.heard else ""),
+            title=(
+                self.language.gettext(
+                    "Feedback round closed: %(title)s — what we heard", title=round_.title
+                )
+                if round_.heard
+                else self.language.gettext("Feedback round closed: %(title)s", title=round_.title)
+            ),
             url=Urls.round(round_.slug),
             html=self._html("closed", Urls.round(round_.slug), round=round_),
             author=hub.config.title,
@@ -286,10 +302,10 @@ class Feeds:
             key=f"ideas/{idea.slug}/submitted",
             moment=idea.submitted.moment,
             kind="submitted",
-            title=f"New idea: {idea.title}",
+            title=self.language.gettext("New idea: %(title)s", title=idea.title),
             html=self._html("submitted", base["url"], idea=idea),
             author=idea.author.name,
-            categories=(("new", STATUS_LABELS["new"]), *topics),
+            categories=(("new", self.language.gettext(STATUS_LABELS["new"])), *topics),
             people=tuple(sorted(askers)),
             **base,
         )
@@ -304,7 +320,11 @@ class Feeds:
             if seen[name] > 1:  # two answers with one date and status stay distinct
                 name += f"-{seen[name]}"
             answerer = {update.by.handle} if update.by and update.by.handle else set()
-            author = update.by.name if update.by else f"The {hub.config.title} team"
+            author = (
+                update.by.name
+                if update.by
+                else self.language.gettext("The %(hub)s team", hub=hub.config.title)
+            )
             if update.status == "shipped" and not told:
                 told = True
                 yield self._shipped(
@@ -323,10 +343,13 @@ class Feeds:
                 key=f"ideas/{idea.slug}/{name}",
                 moment=update.date.moment,
                 kind="update",
-                title=f"{idea.title}: {STATUS_LABELS[update.status].lower()}",
+                title=self.language.gettext(ANSWER_TITLES[update.status], title=idea.title),
                 html=self._html("update", base["url"], idea=idea, update=update),
                 author=author,
-                categories=((update.status, STATUS_LABELS[update.status]), *topics),
+                categories=(
+                    (update.status, self.language.gettext(STATUS_LABELS[update.status])),
+                    *topics,
+                ),
                 people=tuple(sorted(askers | answerer)),
                 **base,
             )
@@ -367,12 +390,12 @@ class Feeds:
             key=key,
             moment=moment,
             kind="shipped",
-            title=f"Shipped: {idea.title}",
+            title=self.language.gettext("Shipped: %(title)s", title=idea.title),
             html=self._html(
                 "shipped", base["url"], idea=idea, release=release, changes=changes, update=update
             ),
             author=author,
-            categories=(("shipped", STATUS_LABELS["shipped"]), *topics),
+            categories=(("shipped", self.language.gettext(STATUS_LABELS["shipped"])), *topics),
             people=tuple(sorted(people)),
             **base,
         )
@@ -393,53 +416,54 @@ class Feeds:
     def spec(self, key: str) -> FeedSpec:
         """Title and purpose of the feed whose route key is `key`
         (`hub`, a section, or `product:web`, `tag:x`, `person:h`, `idea:slug`)."""
-        hub, title = self.hub, self.hub.config.title
+        hub, title, t = self.hub, self.hub.config.title, self.language
         kind, _, name = key.partition(":")
         if kind == "hub":
             return FeedSpec(
-                key,
-                "hub",
-                title,
-                "Everything: new ideas, answers, releases and rounds.",
+                key, "hub", title, t.gettext("Everything: new ideas, answers, releases and rounds."),
                 "/",
-            )
+            )  # fmt: skip
         if kind in ("ideas", "rounds", "changelog"):
             label, purpose = {
-                "ideas": ("Ideas", "New ideas, every answer, and what shipped."),
-                "rounds": (
-                    "Feedback rounds",
-                    "Each feedback round as it opens, and what we heard when it closes.",
+                "ideas": (
+                    t.gettext("Ideas"),
+                    t.gettext("New ideas, every answer, and what shipped."),
                 ),
-                "changelog": ("Changelog", "Every release, with who shaped it."),
+                "rounds": (
+                    t.gettext("Feedback rounds"),
+                    t.gettext("Each feedback round as it opens, and what we heard when it closes."),
+                ),
+                "changelog": (
+                    t.gettext("Changelog"),
+                    t.gettext("Every release, with who shaped it."),
+                ),
             }[kind]
-            return FeedSpec(
-                key,
-                "section",
-                f"{label} · {title}",
-                purpose,
-                f"/{kind}/",
-            )
+            return FeedSpec(key, "section", f"{label} · {title}", purpose, f"/{kind}/")
         if kind == "product":
             product = hub.products[name].name
             return FeedSpec(
-                key, kind, f"{product} · {title}", f"Ideas, answers, rounds and releases for {product}.",
+                key, kind, f"{product} · {title}",
+                t.gettext("Ideas, answers, rounds and releases for %(product)s.", product=product),
                 Urls.product(name),
             )  # fmt: skip
         if kind == "tag":
             tag = hub.tags[name].name
             return FeedSpec(
-                key, kind, f"#{tag} · {title}", f"Ideas tagged {tag}, and their answers.",
+                key, kind, f"#{tag} · {title}",
+                t.gettext("Ideas tagged %(tag)s, and their answers.", tag=tag),
                 Urls.tag(name),
             )  # fmt: skip
         if kind == "person":
             person = hub.people[name].name
             return FeedSpec(
-                key, kind, f"{person} · {title}", f"What {person} raised, was answered on, and shaped.",
+                key, kind, f"{person} · {title}",
+                t.gettext("What %(name)s raised, was answered on, and shaped.", name=person),
                 Urls.person(name),
             )  # fmt: skip
         idea = hub.ideas[name]
         return FeedSpec(
-            key, "idea", f"{idea.title} · {title}", "This idea: its answers, and when it ships.",
+            key, "idea", f"{idea.title} · {title}",
+            t.gettext("This idea: its answers, and when it ships."),
             Urls.idea(name),
         )  # fmt: skip
 
@@ -513,6 +537,17 @@ class Feeds:
         self._entries[event.key] = entry
         return entry
 
+
+#: An answer's entry title, by the status it gave: whole messages, as a status reads
+#: differently inside a sentence in most languages.
+ANSWER_TITLES = {
+    "new": N_("%(title)s: new"),
+    "under-review": N_("%(title)s: under review"),
+    "planned": N_("%(title)s: planned"),
+    "in-progress": N_("%(title)s: in progress"),
+    "shipped": N_("%(title)s: shipped"),
+    "declined": N_("%(title)s: declined"),
+}
 
 #: `updated` of the feeds of a hub with no events at all.
 QUIET_DATE = datetime(2000, 1, 1, tzinfo=UTC)

@@ -39,6 +39,7 @@ from markupsafe import Markup
 
 from .errors import Pos, Problems
 from .files import Entry, HubFiles, HubTemplates, read_regular
+from .theme import default_theme
 
 #: The language the theme's messages are written in: it needs no catalog.
 SOURCE = "en"
@@ -55,7 +56,7 @@ FIELD = "language"
 GETTEXT_FUNCTIONS = ("_", "gettext", "ngettext", "pgettext", "npgettext", "N_")
 
 #: A BCP 47 tag as hub.yaml writes one: a language, then a script, region or variant.
-TAG = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*")
+LANGUAGE_TAG = r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*"
 #: What a translation may hold after `%`: a named placeholder, or `%%` for a percent
 #: sign. Anything else (`%d`, `%(n)999999999s`) would crash or blow up a page.
 _PLACEHOLDER = re.compile(r"%(?:\((\w+)\)s|%)")
@@ -116,6 +117,14 @@ class Language:
     def month(self, day: date) -> str:
         """A month and its year, short ("Mar 2026", "März 2026"): a chart's rows."""
         return format_skeleton("yMMM", day, locale=self.locale)
+
+    def month_name(self, day: date) -> str:
+        """A month's short name alone ("Mar", "März"): a chart's crowded axis."""
+        return format_skeleton("MMM", day, locale=self.locale)
+
+    def quarter(self, day: date) -> str:
+        """The quarter a day is in, with its year ("Q1 2026", "1. Quartal 2026")."""
+        return format_skeleton("yQQQ", day, locale=self.locale)
 
     def number(self, n: int | float) -> str:
         """`n` with this language's digit grouping and decimal sign (1,234 / 1.234)."""
@@ -346,10 +355,11 @@ def _translations(catalog: Catalog) -> Translations:
     return Translations(buffer, domain=DOMAIN)
 
 
-def load(root: Path, theme: Path, tag: str, problems: Problems | None = None) -> Language:
+def load(root: Path, tag: str, problems: Problems | None = None) -> Language:
     """The language a hub's site speaks: its catalogs chained, the most specific
     answering first, and its CLDR locale (English dates for a tag CLDR does not know)."""
-    files = Catalogs.of(root, theme).read(tag, problems if problems is not None else Problems())
+    found = Catalogs.of(root, default_theme())
+    files = found.read(tag, problems if problems is not None else Problems())
     translations: NullTranslations | None = None
     for read in reversed(files):
         layer = _translations(read.catalog)
@@ -413,11 +423,12 @@ def theme_uses(theme: Path) -> list[Use]:
     return uses
 
 
-def check_language(root: Path, tag: str, where: Pos, env, theme: Path, problems: Problems) -> None:
+def check_language(root: Path, tag: str, where: Pos, env, problems: Problems) -> None:
     """What `check` says of the hub's language (`where`: its line in hub.yaml): a
     catalog that cannot be used is an error at its line; a language with no catalog
     is a warning, and so is each message of the theme (the default's and the hub's
     own templates') that no catalog of the language translates."""
+    theme = default_theme()
     found = Catalogs.of(root, theme)
     files = found.read(tag, problems)
     translated = [f for f in files if f.language != SOURCE]
@@ -430,7 +441,7 @@ def check_language(root: Path, tag: str, where: Pos, env, theme: Path, problems:
             where,
             f"no catalog for language {tag!r}: the theme speaks English",
             field=FIELD,
-            hint=f"catalogs: {have}; or add templates/{LOCALES}/{candidates(tag)[0]}"
+            hint=f"catalogs: {have}; or add templates/{LOCALES}/{candidates(tag)[-1]}"
             f"/LC_MESSAGES/{DOMAIN}.po",
         )
         return

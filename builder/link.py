@@ -23,6 +23,7 @@ from types import MappingProxyType
 
 from .config import Config
 from .errors import Problems
+from .languages import N_
 from .model import (
     RECORDS,
     AnswerRef,
@@ -206,9 +207,12 @@ def build_hub(
     problems: Problems,
     *,
     drafts: bool,
+    private_names: Mapping[bool, str] | None = None,
 ) -> Hub:
     """Everything the site shows, derived from published items only; `problems`
-    receives the warnings that need the whole graph (what shipped, what did not)."""
+    receives the warnings that need the whole graph (what shipped, what did not).
+    `private_names`: what the site calls a customer and a team member whose profile
+    says `public: false`, in the hub's language (English by default)."""
     index = index_items(items)
     published = {
         folder: {
@@ -226,7 +230,7 @@ def build_hub(
         for slug, item in by_slug.items()
         if slug not in published[folder]
     )
-    private = _private(index.get("people", {}))
+    private = _private(index.get("people", {}), private_names or PRIVATE_NAMES)
     profiles = {h: item for h, item in published["people"].items() if h not in private}
     who = _namer({slug: item.values["name"] for slug, item in profiles.items()}, private)
 
@@ -356,18 +360,19 @@ def _namer(names: Mapping[str, str], private: Mapping[str, Who]):
     return who
 
 
-#: How the site names a person whose profile says `public: false`.
-PRIVATE_NAMES = {False: "a customer", True: "the team"}
+#: How the site names a person whose profile says `public: false` (messages: the
+#: pipeline gives `build_hub` them in the hub's language).
+PRIVATE_NAMES = {False: N_("a customer"), True: N_("the team")}
 
 
-def _private(profiles: Mapping[str, Item]) -> Mapping[str, Who]:
+def _private(profiles: Mapping[str, Item], names: Mapping[bool, str]) -> Mapping[str, Who]:
     """Stand-ins for the profiles that say `public: false`, drafts included: a draft
     that is not published must not leave its person's handle on the site either.
     Numbered in handle order, so the same content gives the same numbers."""
     hidden = sorted(h for h, item in profiles.items() if item.values.get("public") is False)
     return MappingProxyType(
         {
-            handle: Who(None, PRIVATE_NAMES[bool(profiles[handle].values.get("team"))], n)
+            handle: Who(None, names[bool(profiles[handle].values.get("team"))], n)
             for n, handle in enumerate(hidden, start=1)
         }
     )

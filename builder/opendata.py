@@ -17,6 +17,8 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
+from .languages import N_, Language
+from .link import PRIVATE_NAMES
 from .markdown import absolute_links
 from .model import Idea, Stamp, Who
 from .schema import CHANGE_LABELS, STATUS_LABELS, STATUSES
@@ -37,7 +39,8 @@ PURPOSES = {
 #: The route kinds of the API's files (`urls.data_routes`).
 KINDS = ("data", "idea-data", "data-schema")
 
-ROUND_STATE_LABELS = {"upcoming": "Upcoming", "open": "Open", "closed": "Closed"}
+#: A round's state as readers call it (a message, translated where it is written).
+ROUND_STATE_LABELS = {"upcoming": N_("Upcoming"), "open": N_("Open"), "closed": N_("Closed")}
 
 SCHEMA_FOLDER = Path(__file__).resolve().parent / "schemas"
 
@@ -59,8 +62,10 @@ class OpenData:
     `markdown(text, doc_id, ugc)` is the renderer's own filter, so the HTML here is
     the sanitized HTML the pages show (with absolute links, as feeds have them)."""
 
-    def __init__(self, hub, links, markdown: Callable) -> None:
+    def __init__(self, hub, links, markdown: Callable, language: Language) -> None:
+        """`language`: the hub's, which the labels (`status_label`…) are written in."""
         self.hub = hub
+        self.t = language.gettext
         self.links = links
         self.markdown = markdown
 
@@ -87,7 +92,7 @@ class OpenData:
             "description": config.description,
             "language": config.language,
             "base_url": self.links.urls.base_url,
-            "statuses": [{"status": s, "status_label": STATUS_LABELS[s]} for s in STATUSES],
+            "statuses": [{"status": s, "status_label": self.t(STATUS_LABELS[s])} for s in STATUSES],
             "products": [
                 {
                     "key": key,
@@ -144,7 +149,7 @@ class OpenData:
             "data": self.links.absolute(Urls.idea_data(idea.slug)),
             "title": idea.title,
             "status": idea.status,
-            "status_label": STATUS_LABELS[idea.status],
+            "status_label": self.t(STATUS_LABELS[idea.status]),
             "product": idea.product if idea.product in products else None,
             "product_name": products[idea.product].name if idea.product in products else None,
             "tags": self._tags(idea.tags),
@@ -161,16 +166,18 @@ class OpenData:
         releases = [s for s in (idea.shipped_in, *idea.also_in) if s in self.hub.releases]
         return {
             **self.summary(idea),
-            "author": self.who(idea.author, "a customer"),
-            "also_asked_by": [self.who(w, "a customer") for w in idea.also_asked_by],
+            "author": self.who(idea.author, self.t(PRIVATE_NAMES[False])),
+            "also_asked_by": [
+                self.who(w, self.t(PRIVATE_NAMES[False])) for w in idea.also_asked_by
+            ],
             "words": self.text(idea.body, page, "body", ugc=True),
             "source": idea.source,
             "answers": [
                 {
                     "date": _day(u.date),
                     "status": u.status,
-                    "status_label": STATUS_LABELS[u.status],
-                    "by": self.who(u.by, "the team"),
+                    "status_label": self.t(STATUS_LABELS[u.status]),
+                    "by": self.who(u.by, self.t(PRIVATE_NAMES[True])),
                     "note": self.text(u.note, page, f"u{u.index}") if u.note else None,
                 }
                 for u in idea.updates
@@ -192,7 +199,7 @@ class OpenData:
             "opens": _day(round_.opens),
             "closes": _day(round_.closes),
             "state": round_.state,
-            "state_label": ROUND_STATE_LABELS[round_.state],
+            "state_label": self.t(ROUND_STATE_LABELS[round_.state]),
             "product": round_.product if round_.product in products else None,
             "product_name": products[round_.product].name if round_.product in products else None,
             "questions": list(round_.questions),
@@ -219,11 +226,11 @@ class OpenData:
             "changes": [
                 {
                     "type": c.type,
-                    "type_label": CHANGE_LABELS[c.type],
+                    "type_label": self.t(CHANGE_LABELS[c.type]),
                     "text": self.text(c.text, page, f"c{c.index}"),
                     "ideas": [self._idea_ref(s) for s in c.ideas if s in self.hub.ideas],
                     "rounds": [self._round_ref(s) for s in c.rounds if s in self.hub.rounds],
-                    "thanks": [self.who(w, "a customer") for w in c.thanks],
+                    "thanks": [self.who(w, self.t(PRIVATE_NAMES[False])) for w in c.thanks],
                 }
                 for c in release.changes
             ],

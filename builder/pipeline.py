@@ -17,8 +17,9 @@ from .config import Config, load_config
 from .content import content_files, load_file
 from .errors import Diagnostic, Pos, Problems
 from .files import check_tree
+from .languages import load as load_language
 from .limits import DEFAULT_LIMITS, Limits
-from .link import build_hub, check_references
+from .link import PRIVATE_NAMES, build_hub, check_references
 from .model import Hub
 from .urls import plan, refused
 from .validate import Item, validate
@@ -67,7 +68,7 @@ def read_hub(
             item, found = validate_file(path, rel, folder, products, limits)
         items.append(item)
         problems.extend(found)
-    linked = link(config, items, today, drafts, problems)
+    linked = link(config, items, today, drafts, problems, root)
     return Reading(config, tuple(items), linked.hub, problems, today)
 
 
@@ -118,23 +119,30 @@ class Linked:
 
 
 def link(
-    config: Config | None, items: list[Item], today: date, drafts: bool, problems: Problems
+    config: Config | None,
+    items: list[Item],
+    today: date,
+    drafts: bool,
+    problems: Problems,
+    root: Path,
 ) -> Linked:
     """Check references between the items and link them into the model; no model
     when hub.yaml is unusable. Graph-level warnings come from the model with every
     draft in it, so that `check` and `build` report the same things whatever
-    --drafts says."""
+    --drafts says. `root`: the hub's, whose catalogs name its private people."""
     graph_from = len(problems.items)
     check_references(items, problems)
     if config is None:
         return Linked(None, None, tuple(problems.items[graph_from:]))
-    full = build_hub(config, items, today, problems, drafts=True)
+    language = load_language(root, config.language)
+    names = {team: language.gettext(name) for team, name in PRIVATE_NAMES.items()}
+    full = build_hub(config, items, today, problems, drafts=True, private_names=names)
     check_urls(full, items, problems)
     has_drafts = any(item.values.get("draft") for item in items)
     hub = (
         full
         if drafts or not has_drafts
-        else build_hub(config, items, today, Problems(), drafts=False)
+        else build_hub(config, items, today, Problems(), drafts=False, private_names=names)
     )
     return Linked(hub, full, tuple(problems.items[graph_from:]))
 

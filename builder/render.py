@@ -25,13 +25,14 @@ from .calendars import Calendars
 from .engine.reads import KINDS, RecordView
 from .engine.revision import Revision
 from .feeds import Feeds
-from .languages import english
+from .languages import N_, english
+from .languages import load as load_language
 from .markdown import Markdown, prefixed_links
 from .model import VALUES, ChangeRef, Idea, Stamp, Update, Who
 from .opendata import KINDS as DATA_KINDS
 from .opendata import PURPOSES as DATA_PURPOSES
 from .opendata import OpenData
-from .schema import CHANGE_LABELS, CHANGE_TYPES, MONTH_NAMES, STATUS_LABELS, STATUSES
+from .schema import CHANGE_LABELS, CHANGE_TYPES, STATUS_LABELS, STATUSES
 from .templating import TemplateFault, template_error
 from .theme import assets, environment
 from .urls import DATA_DOCUMENTS, IDEAS_PER_PAGE, RELEASES_PER_PAGE, Route, Urls, traced_changes
@@ -49,6 +50,40 @@ ROADMAP_DECLINED = 5
 PERSON_ANSWERS = 5
 #: Shipped ideas a person answered that their page shows as cards, newest first.
 PERSON_SHIPPED = 6
+
+#: What the navigation and the breadcrumbs call each section (translated where shown).
+SECTIONS = {
+    "home": N_("Home"),
+    "ideas": N_("Ideas"),
+    "roadmap": N_("Roadmap"),
+    "rounds": N_("Rounds"),
+    "changelog": N_("Changelog"),
+    "people": N_("People"),
+    "products": N_("Products"),
+    "tags": N_("Tags"),
+    "impact": N_("Impact"),
+    "search": N_("Search"),
+}
+#: The sections in the header's navigation, in its order.
+NAV = ("ideas", "roadmap", "rounds", "changelog", "people", "search")
+#: Each status's list: its title and description. Whole messages, not a label put
+#: into a sentence: a status reads differently inside a sentence in most languages.
+STATUS_TITLES = {
+    "new": N_("Ideas: new"),
+    "under-review": N_("Ideas: under review"),
+    "planned": N_("Ideas: planned"),
+    "in-progress": N_("Ideas: in progress"),
+    "shipped": N_("Ideas: shipped"),
+    "declined": N_("Ideas: declined"),
+}
+STATUS_DESCRIPTIONS = {
+    "new": N_("Ideas whose status is new."),
+    "under-review": N_("Ideas whose status is under review."),
+    "planned": N_("Ideas whose status is planned."),
+    "in-progress": N_("Ideas whose status is in progress."),
+    "shipped": N_("Ideas whose status is shipped."),
+    "declined": N_("Ideas whose status is declined."),
+}
 
 
 @dataclass(frozen=True)
@@ -118,13 +153,14 @@ def theme_environment(hub_root: Path) -> jinja2.Environment:
     refuses an unknown filter when it compiles a template, so `check` compiles in
     this. A filter made from a renderer's state is a stand-in here, never called."""
     env = environment(hub_root)
+    english().install(env)  # the names a template calls; what they say is a renderer's
     env.filters.update(PLAIN_FILTERS)
     env.filters.update({name: _not_rendering for name in BOUND_FILTERS})
     return env
 
 
 #: The filters of a renderer made from its state (`Renderer.__init__` binds them).
-BOUND_FILTERS = ("md", "person_url")
+BOUND_FILTERS = ("md", "person_url", "date", "number", "percent")
 
 
 def _not_rendering(*args, **kwargs):
@@ -163,6 +199,9 @@ class Renderer:
             self.markdown = Markdown(site_host=urlsplit(base_url).hostname or "")
             self.env = environment(hub_root)
             self.assets = assets(hub_root)
+        # The hub's language (SPEC §11): read per build, as a catalog is a theme file.
+        self.language = language = load_language(hub_root, hub.config.language)
+        language.install(self.env)
         revision.makers.update(
             site=self._site,
             heard=self._heard,
@@ -178,12 +217,19 @@ class Renderer:
             hub=hub,
             urls=self.links,
             statuses=STATUSES,
-            status_labels=STATUS_LABELS,
-            change_labels=CHANGE_LABELS,
+            status_labels={s: language.gettext(label) for s, label in STATUS_LABELS.items()},
+            change_labels={c: language.gettext(label) for c, label in CHANGE_LABELS.items()},
         )
-        self.env.filters.update(PLAIN_FILTERS, md=self._markdown, person_url=self._person_url)
-        self.feeds = Feeds(revision, routes, self.links, self._render_entry)
-        self.opendata = OpenData(hub, self.links, self._markdown)
+        self.env.filters.update(
+            PLAIN_FILTERS,
+            md=self._markdown,
+            person_url=self._person_url,
+            date=self._date,
+            number=language.number,
+            percent=self._percent,
+        )
+        self.feeds = Feeds(revision, routes, self.links, self._render_entry, language)
+        self.opendata = OpenData(hub, self.links, self._markdown, language)
         self.env.globals.update(
             idea_link=self._idea_link,
             round_link=self._round_link,
@@ -209,19 +255,40 @@ class Renderer:
             assets=tuple((a.source, self.links.static(a.name)) for a in self.assets),
             suggest_url=self._suggest_url(),
             nav=tuple(
-                (label, section, getattr(self.links, section)())
-                for label, section in (
-                    ("Ideas", "ideas"),
-                    ("Roadmap", "roadmap"),
-                    ("Rounds", "rounds"),
-                    ("Changelog", "changelog"),
-                    ("People", "people"),
-                    ("Search", "search"),
-                )
+                (self.language.gettext(SECTIONS[section]), section, getattr(self.links, section)())
+                for section in NAV
             ),
             build_date=self.hub.build_date,
             search=self.search,
         )
+
+    def _crumbs(self, *sections: str) -> list[Crumb]:
+        """The breadcrumbs to a page in `sections`: home first, each named as the
+        navigation names it, in the hub's language."""
+        return [
+            Crumb(self.language.gettext(SECTIONS[s]), getattr(self.links, s)())
+            for s in ("home", *sections)
+        ]
+
+    def _paged_title(self, title: str, route: Route) -> str:
+        """A list's title, with which page this is after the first: every page of a
+        list needs a title of its own."""
+        if route.page == 1:
+            return title
+        return self.language.gettext(
+            "%(title)s (page %(page)s of %(pages)s)",
+            title=title,
+            page=route.page,
+            pages=route.pages,
+        )
+
+    def _date(self, value: Stamp | date) -> str:
+        """The `date` filter: a day as the hub's language writes it in full."""
+        return self.language.date(value.day if isinstance(value, Stamp) else value)
+
+    def _percent(self, share: float | None) -> str:
+        """The `percent` filter; an en dash where there is no share to show."""
+        return "\u2013" if share is None else self.language.percent(share)
 
     def routes_read(self) -> None:
         """Note that what is being rendered lists the whole URL table."""
@@ -283,7 +350,8 @@ class Renderer:
         return self.revision.memo("charts")
 
     def _charts(self) -> list:
-        return [charts.heard_and_shipped(self.hub), charts.days_to_answer(self.hub)]
+        hub, language = self.hub, self.language
+        return [charts.heard_and_shipped(hub, language), charts.days_to_answer(hub, language)]
 
     def _declined_slugs(self) -> tuple[str, ...]:
         """Every declined idea, most recently declined first: the roadmap shows the
@@ -400,7 +468,7 @@ class Renderer:
             {
                 "template": "me-too.yml",
                 "idea": idea.slug,
-                "title": f"I want this too: {idea.title}",
+                "title": self.language.gettext("I want this too: %(title)s", title=idea.title),
             },
             quote_via=quote,
         )
@@ -471,7 +539,11 @@ class Renderer:
         """A calendar route's iCalendar file: every round (`key` ""), or one. Its
         UIDs use the feeds' host, hub.yaml's, so no deploy preview mints new ones."""
         calendars = Calendars(
-            self.hub, self.links, self.feeds.id_host, self.revision.memo("site").suggest_url
+            self.hub,
+            self.links,
+            self.feeds.id_host,
+            self.revision.memo("site").suggest_url,
+            self.language,
         )
         return calendars.round(route.key) if route.key else calendars.rounds()
 
@@ -544,10 +616,10 @@ class Renderer:
         )
 
     def _idea_list(self, route: Route, title: str, crumbs, **extra) -> dict:
-        extra.setdefault("order", "newest first")
+        extra.setdefault("order", self.language.gettext("newest first"))
         ideas = self.listed(route)
         paginator = self._paginator(route, self.on_page(route), len(ideas))
-        heading = _paged_title(title, route)
+        heading = self._paged_title(title, route)
         return {
             "page": Page(
                 heading, route.url, extra.pop("description", ""), crumbs=crumbs, section="ideas"
@@ -559,42 +631,51 @@ class Renderer:
         }
 
     def _ideas(self, route: Route) -> dict:
+        t = self.language
         return self._idea_list(
             route,
-            "Ideas",
-            [Crumb("Home", self.links.home())],
-            description="Every idea customers have shared, newest first, with where each one stands.",
+            t.gettext("Ideas"),
+            self._crumbs(),
+            description=t.gettext(
+                "Every idea customers have shared, newest first, with where each one stands."
+            ),
             status=None,
         )
 
     def _top(self, route: Route) -> dict:
+        t = self.language
         return self._idea_list(
             route,
-            "Ideas most asked for",
-            [Crumb("Home", self.links.home()), Crumb("Ideas", self.links.ideas())],
-            description="Every idea, the ones most people asked for first: its author, "
-            "everyone who asked for it too, and the people behind the ideas merged into it.",
+            t.gettext("Ideas most asked for"),
+            self._crumbs("ideas"),
+            description=t.gettext(
+                "Every idea, the ones most people asked for first: its author, everyone who "
+                "asked for it too, and the people behind the ideas merged into it."
+            ),
             status=None,
-            order="most asked first",
+            order=t.gettext("most asked first"),
         )
 
     def _status(self, route: Route) -> dict:
-        label = STATUS_LABELS[route.key]
+        t = self.language
         return self._idea_list(
             route,
-            f"Ideas: {label.lower()}",
-            [Crumb("Home", self.links.home()), Crumb("Ideas", self.links.ideas())],
-            description=f"Ideas whose status is {label.lower()}.",
+            t.gettext(STATUS_TITLES[route.key]),
+            self._crumbs("ideas"),
+            description=t.gettext(STATUS_DESCRIPTIONS[route.key]),
             status=route.key,
         )
 
     def _product(self, route: Route) -> dict:
+        t = self.language
         product = self.hub.products[route.key]
         context = self._idea_list(
             route,
             product.name,
-            [Crumb("Home", self.links.home()), Crumb("Products", self.links.products())],
-            description=f"Ideas, feedback rounds and releases for {product.name}.",
+            self._crumbs("products"),
+            description=t.gettext(
+                "Ideas, feedback rounds and releases for %(product)s.", product=product.name
+            ),
             status=None,
             product=product,
         )
@@ -602,12 +683,13 @@ class Renderer:
         return context
 
     def _tag(self, route: Route) -> dict:
+        t = self.language
         tag = self.hub.tags[route.key]
         context = self._idea_list(
             route,
-            f"Ideas tagged “{tag.name}”",
-            [Crumb("Home", self.links.home()), Crumb("Tags", self.links.tags())],
-            description=f"Ideas tagged {tag.name}.",
+            t.gettext("Ideas tagged “%(tag)s”", tag=tag.name),
+            self._crumbs("tags"),
+            description=t.gettext("Ideas tagged %(tag)s.", tag=tag.name),
             status=None,
             tag=tag,
         )
@@ -616,7 +698,7 @@ class Renderer:
 
     def _idea(self, route: Route) -> dict:
         idea = self.hub.ideas[route.key]
-        crumbs = [Crumb("Home", self.links.home()), Crumb("Ideas", self.links.ideas())]
+        crumbs = self._crumbs("ideas")
         return {
             "page": Page(
                 idea.title,
@@ -639,6 +721,7 @@ class Renderer:
         }
 
     def _roadmap(self, route: Route) -> dict:
+        t = self.language
         hub, heard = self.hub, self.heard
         since = hub.build_date - SHIPPED_WINDOW
         columns = []
@@ -659,10 +742,13 @@ class Renderer:
         declined = self.revision.memo("declined")
         return {
             "page": Page(
-                "Roadmap",
+                t.gettext("Roadmap"),
                 route.url,
-                "What we are looking at, what is planned, what is being built and what shipped lately.",
-                crumbs=[Crumb("Home", self.links.home())],
+                t.gettext(
+                    "What we are looking at, what is planned, what is being built and what "
+                    "shipped lately."
+                ),
+                crumbs=self._crumbs(),
                 section="roadmap",
             ),
             "columns": columns,
@@ -674,15 +760,16 @@ class Renderer:
 
     def _declined(self, route: Route) -> dict:
         """/roadmap/declined/: every idea we said no to, with the reason, in pages."""
+        t = self.language
         declined = self.revision.memo("declined")
         on_page = [self.hub.ideas[s] for s in declined[_page_range(route)]]
         paginator = self._paginator(route, on_page, len(declined))
         return {
             "page": Page(
-                _paged_title("Ideas we said no to", route),
+                self._paged_title(t.gettext("Ideas we said no to"), route),
                 route.url,
-                "Every idea we declined, most recent first, with the reason we gave.",
-                crumbs=[Crumb("Home", self.links.home()), Crumb("Roadmap", self.links.roadmap())],
+                t.gettext("Every idea we declined, most recent first, with the reason we gave."),
+                crumbs=self._crumbs("roadmap"),
                 section="roadmap",
             ),
             "paginator": paginator,
@@ -694,18 +781,19 @@ class Renderer:
         return idea.updates[-1].date.day
 
     def _rounds(self, route: Route) -> dict:
+        t = self.language
         rounds = list(self.hub.rounds.values())
         groups = [
-            ("open", "Open now", sorted((r for r in rounds if r.state == "open"), key=lambda r: (r.closes, r.slug))),
-            ("upcoming", "Coming up", sorted((r for r in rounds if r.state == "upcoming"), key=lambda r: (r.opens, r.slug))),
-            ("closed", "Closed", sorted((r for r in rounds if r.state == "closed"), key=lambda r: (-r.closes.day.toordinal(), r.slug))),
+            ("open", t.gettext("Open now"), sorted((r for r in rounds if r.state == "open"), key=lambda r: (r.closes, r.slug))),
+            ("upcoming", t.gettext("Coming up"), sorted((r for r in rounds if r.state == "upcoming"), key=lambda r: (r.opens, r.slug))),
+            ("closed", t.pgettext("rounds", "Closed"), sorted((r for r in rounds if r.state == "closed"), key=lambda r: (-r.closes.day.toordinal(), r.slug))),
         ]  # fmt: skip
         return {
             "page": Page(
-                "Feedback rounds",
+                t.gettext("Feedback rounds"),
                 route.url,
-                "The questions we ask customers, and what we heard.",
-                crumbs=[Crumb("Home", self.links.home())],
+                t.gettext("The questions we ask customers, and what we heard."),
+                crumbs=self._crumbs(),
                 section="rounds",
             ),
             "groups": groups,
@@ -713,14 +801,19 @@ class Renderer:
         }
 
     def _round(self, route: Route) -> dict:
+        t = self.language
         round_ = self.hub.rounds[route.key]
         return {
             "page": Page(
                 round_.title,
                 route.url,
                 _summary(round_.body)
-                or f"A feedback round, {format_date(round_.opens)} to {format_date(round_.closes)}.",
-                crumbs=[Crumb("Home", self.links.home()), Crumb("Rounds", self.links.rounds())],
+                or t.gettext(
+                    "A feedback round, %(opens)s to %(closes)s.",
+                    opens=t.date(round_.opens.day),
+                    closes=t.date(round_.closes.day),
+                ),
+                crumbs=self._crumbs("rounds"),
                 source=round_.path,
                 section="rounds",
             ),
@@ -733,13 +826,14 @@ class Renderer:
         return [(self.hub.releases[ref.release], self.hub.change(ref)) for ref in refs]
 
     def _changelog(self, route: Route) -> dict:
+        t = self.language
         paginator = self._paginator(route, self.releases_on_page(route), len(self.hub.releases))
         return {
             "page": Page(
-                _paged_title("Changelog", route),
+                self._paged_title(t.gettext("Changelog"), route),
                 route.url,
-                "What changed in each release, and who shaped it.",
-                crumbs=[Crumb("Home", self.links.home())],
+                t.gettext("What changed in each release, and who shaped it."),
+                crumbs=self._crumbs(),
                 section="changelog",
             ),
             "paginator": paginator,
@@ -750,17 +844,16 @@ class Renderer:
         return self.newest_releases[_page_range(route, RELEASES_PER_PAGE)]
 
     def _release(self, route: Route) -> dict:
+        t = self.language
         release = self.hub.releases[route.key]
         groups = [(t, [c for c in release.changes if c.type == t]) for t in CHANGE_TYPES]
         return {
             "page": Page(
                 release.title,
                 route.url,
-                _summary(release.body) or f"Release of {format_date(release.date)}.",
-                crumbs=[
-                    Crumb("Home", self.links.home()),
-                    Crumb("Changelog", self.links.changelog()),
-                ],
+                _summary(release.body)
+                or t.gettext("Release of %(date)s.", date=t.date(release.date.day)),
+                crumbs=self._crumbs("changelog"),
                 source=release.path,
                 section="changelog",
             ),
@@ -769,13 +862,14 @@ class Renderer:
         }
 
     def _people(self, route: Route) -> dict:
+        t = self.language
         people = sorted(self.hub.people.values(), key=lambda p: (p.name.lower(), p.handle))
         return {
             "page": Page(
-                "People",
+                t.gettext("People"),
                 route.url,
-                "The customers and team members who shape what we build.",
-                crumbs=[Crumb("Home", self.links.home())],
+                t.gettext("The customers and team members who shape what we build."),
+                crumbs=self._crumbs(),
                 section="people",
             ),
             "team": [p for p in people if p.team],
@@ -783,6 +877,7 @@ class Renderer:
         }
 
     def _person(self, route: Route) -> dict:
+        t = self.language
         person = self.hub.people[route.key]
         shaped = self._changes(person.shaped)
         shipped_after = self._shipped_after(person.answers)
@@ -790,8 +885,8 @@ class Renderer:
             "page": Page(
                 person.name,
                 route.url,
-                f"What {person.name} raised, supported and shaped.",
-                crumbs=[Crumb("Home", self.links.home()), Crumb("People", self.links.people())],
+                t.gettext("What %(name)s raised, supported and shaped.", name=person.name),
+                crumbs=self._crumbs("people"),
                 source=person.path or "",
                 section="people",
             ),
@@ -840,17 +935,20 @@ class Renderer:
 
     def _person_answers(self, route: Route) -> dict:
         """/people/HANDLE/answers/: every answer a person gave, newest first, in pages."""
+        t = self.language
         person = self.hub.people[route.key]
         on_page = self._answers(person.answers[_page_range(route)])
         paginator = self._paginator(route, on_page, len(person.answers))
         return {
             "page": Page(
-                _paged_title(f"Answers by {person.name}", route),
+                self._paged_title(t.gettext("Answers by %(name)s", name=person.name), route),
                 route.url,
-                f"Every answer {person.name} gave to an idea, newest first, with its note.",
+                t.gettext(
+                    "Every answer %(name)s gave to an idea, newest first, with its note.",
+                    name=person.name,
+                ),
                 crumbs=[
-                    Crumb("Home", self.links.home()),
-                    Crumb("People", self.links.people()),
+                    *self._crumbs("people"),
                     Crumb(person.name, self.links.person(person.handle)),
                 ],
                 section="people",
@@ -860,25 +958,27 @@ class Renderer:
         }
 
     def _products(self, route: Route) -> dict:
+        t = self.language
         return {
             "page": Page(
-                "Products",
+                t.gettext("Products"),
                 route.url,
-                "Ideas, rounds and releases by product.",
-                crumbs=[Crumb("Home", self.links.home())],
+                t.gettext("Ideas, rounds and releases by product."),
+                crumbs=self._crumbs(),
                 section="products",
             ),
             "products": list(self.hub.products.values()),
         }
 
     def _tags(self, route: Route) -> dict:
+        t = self.language
         tags = sorted(self.hub.tags.values(), key=lambda t: (-len(t.ideas), t.slug))
         return {
             "page": Page(
-                "Tags",
+                t.gettext("Tags"),
                 route.url,
-                "Every tag used on ideas.",
-                crumbs=[Crumb("Home", self.links.home())],
+                t.gettext("Every tag used on ideas."),
+                crumbs=self._crumbs(),
                 section="tags",
             ),
             "tags": tags,
@@ -891,7 +991,7 @@ class Renderer:
                 page.title,
                 route.url,
                 _summary(page.body),
-                crumbs=[Crumb("Home", self.links.home())],
+                crumbs=self._crumbs(),
                 source=page.path,
             ),
             "item": page,
@@ -900,17 +1000,17 @@ class Renderer:
     def _impact(self, route: Route) -> dict:
         """/impact/: the figures and charts, then the traced changes in pages (the
         later pages carry on the list alone)."""
+        t = self.language
         shown = _page_range(route)
         on_page = self.traced(shown.start, shown.stop)
         paginator = self._paginator(route, on_page, len(self.revision.memo("traced")))
         first = route.page == 1
         return {
             "page": Page(
-                _paged_title("Impact: you said, we did", route),
+                self._paged_title(t.gettext("Impact: you said, we did"), route),
                 route.url,
-                "Every shipped change traced back to the people and ideas behind it.",
-                crumbs=[Crumb("Home", self.links.home())]
-                + ([] if first else [Crumb("Impact", self.links.impact())]),
+                t.gettext("Every shipped change traced back to the people and ideas behind it."),
+                crumbs=self._crumbs() + ([] if first else self._crumbs("impact")[1:]),
                 section="impact",
             ),
             "paginator": paginator,
@@ -920,19 +1020,20 @@ class Renderer:
         }
 
     def _feeds(self, route: Route) -> dict:
+        t = self.language
         listed = self.feeds.listed()
         groups = [
-            ("Everything", [f for f in listed if f.spec.kind in ("hub", "section")]),
-            ("By product", [f for f in listed if f.spec.kind == "product"]),
-            ("By tag", [f for f in listed if f.spec.kind == "tag"]),
-            ("By person", [f for f in listed if f.spec.kind == "person"]),
+            (t.gettext("Everything"), [f for f in listed if f.spec.kind in ("hub", "section")]),
+            (t.gettext("By product"), [f for f in listed if f.spec.kind == "product"]),
+            (t.gettext("By tag"), [f for f in listed if f.spec.kind == "tag"]),
+            (t.gettext("By person"), [f for f in listed if f.spec.kind == "person"]),
         ]
         return {
             "page": Page(
-                "Feeds",
+                t.gettext("Feeds"),
                 route.url,
-                "Follow the hub in any feed reader, without an account.",
-                crumbs=[Crumb("Home", self.links.home())],
+                t.gettext("Follow the hub in any feed reader, without an account."),
+                crumbs=self._crumbs(),
                 section="feeds",
             ),
             "groups": [(title, feeds) for title, feeds in groups if feeds],
@@ -960,17 +1061,20 @@ class Renderer:
     def _follow(self, route: Route) -> dict:
         """The readable page beside a feed (SPEC §9): what the feed carries, its
         addresses to copy, and how to follow it, with a reader or by email."""
+        t = self.language
         feed = self.feeds.listing(route.key)
         owner = feed.spec.page_url
         name = feed.spec.title.removesuffix(" · " + self.hub.config.title)
         email = self.hub.config.follow_by_email
         absolute = self.links.absolute(feed.rss or feed.atom)
-        crumbs = [Crumb("Home", self.links.home())]
+        crumbs = self._crumbs()
         if owner != "/":
             crumbs.append(Crumb(name, self.links.path(owner)))
         return {
             "page": Page(
-                f"Follow: {name}" if owner != "/" else "Follow this hub",
+                t.gettext("Follow: %(name)s", name=name)
+                if owner != "/"
+                else t.gettext("Follow this hub"),
                 route.url,
                 feed.spec.purpose,
                 crumbs=crumbs,
@@ -983,12 +1087,15 @@ class Renderer:
         }
 
     def _search(self, route: Route) -> dict:
+        t = self.language
         return {
             "page": Page(
-                "Search",
+                t.gettext("Search"),
                 route.url,
-                "Find an idea, a feedback round, a release or a person by any word in it.",
-                crumbs=[Crumb("Home", self.links.home())],
+                t.gettext(
+                    "Find an idea, a feedback round, a release or a person by any word in it."
+                ),
+                crumbs=self._crumbs(),
                 section="search",
             ),
             "state": self.search,
@@ -998,8 +1105,9 @@ class Renderer:
         return {"listed": self.feeds.listed()}
 
     def _404(self, route: Route) -> dict:
+        t = self.language
         return {
-            "page": Page("Page not found", route.url, crumbs=[], noindex=True),
+            "page": Page(t.gettext("Page not found"), route.url, crumbs=[], noindex=True),
         }
 
     def _redirect(self, route: Route) -> dict:
@@ -1117,12 +1225,6 @@ def _page_range(route: Route, per_page: int = IDEAS_PER_PAGE) -> slice:
     return slice((route.page - 1) * per_page, route.page * per_page)
 
 
-def _paged_title(title: str, route: Route) -> str:
-    """A list's title, with which page this is after the first: every page of a
-    list needs a title of its own."""
-    return title if route.page == 1 else f"{title} (page {route.page} of {route.pages})"
-
-
 def _page_url(url: str, page: int, n: int) -> str:
     base = url if page == 1 else url[: url.rindex("page/")]
     return base if n == 1 else f"{base}page/{n}/"
@@ -1167,12 +1269,6 @@ def _plain(block: str) -> str:
     return "".join(kept).translate(_MARKS)
 
 
-def format_date(value: Stamp | date) -> str:
-    """12 Mar 2026: unambiguous in every locale, unlike 03/12/2026."""
-    day = value.day if isinstance(value, Stamp) else value
-    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
-
-
 def iso_date(value: Stamp | date) -> str:
     day = value.day if isinstance(value, Stamp) else value
     return day.isoformat()
@@ -1183,16 +1279,9 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count} {word}"
 
 
-def percent(share: float | None) -> str:
-    return "\u2013" if share is None else f"{round(share * 100)}%"  # an en dash: no data
-
-
 #: The filters templates are given that need nothing but their arguments.
 PLAIN_FILTERS = {
-    "date": format_date,
     "iso": iso_date,
     "plural": plural,
-    "percent": percent,
-    "number": english().number,
     "text_width": text_width,
 }

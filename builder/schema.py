@@ -11,23 +11,30 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from functools import cached_property
 
+from .languages import LANGUAGE_TAG, N_
 from .limits import DEFAULT_LIMITS, LIMIT_DOCS, LIMIT_MAXIMA, Limits
 
 STATUSES = ("new", "under-review", "planned", "in-progress", "shipped", "declined")
 CHANGE_TYPES = ("added", "changed", "deprecated", "removed", "fixed", "security")
 
+#: What readers call each status and kind of change: messages, translated where they
+#: are shown (SPEC §11).
 STATUS_LABELS = {
-    "new": "New",
-    "under-review": "Under review",
-    "planned": "Planned",
-    "in-progress": "In progress",
-    "shipped": "Shipped",
-    "declined": "Declined",
+    "new": N_("New"),
+    "under-review": N_("Under review"),
+    "planned": N_("Planned"),
+    "in-progress": N_("In progress"),
+    "shipped": N_("Shipped"),
+    "declined": N_("Declined"),
 }
-CHANGE_LABELS = {t: t.capitalize() for t in CHANGE_TYPES}
-
-#: How dates are written for readers: "12 Mar 2026", unambiguous in every locale.
-MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+CHANGE_LABELS = {
+    "added": N_("Added"),
+    "changed": N_("Changed"),
+    "deprecated": N_("Deprecated"),
+    "removed": N_("Removed"),
+    "fixed": N_("Fixed"),
+    "security": N_("Security"),
+}
 
 STATUS_SYNONYMS = (
     ("open", "new"), ("submitted", "new"), ("reviewing", "under-review"),
@@ -54,6 +61,8 @@ class Text:
     plural: str = "text"
     #: The text's slug names a page (a tag: /tags/SLUG/), so it is bounded like a slug.
     slugged: bool = False
+    #: A regular expression the whole text must match (`describe` says what it means).
+    pattern: str = ""
 
 
 @dataclass(frozen=True)
@@ -363,7 +372,12 @@ HUB = Record(
         Field("title", Text(), required=True),
         Field("base_url", Url(site=True), required=True, doc="absolute; --base-url overrides it"),
         Field("description", Text()),
-        Field("language", Text(), doc="default en"),
+        Field(
+            "language",
+            Text(describe="a language tag such as en, de or de-AT", pattern=LANGUAGE_TAG),
+            doc="default en: the language the theme speaks (SPEC §11); a regional one "
+            "falls back to its base, then to English",
+        ),
         Field("repository", Url(), doc='enables "Suggest an idea" and "Edit this page"'),
         Field("branch", Text(), doc="default main"),
         Field(

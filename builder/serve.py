@@ -33,6 +33,7 @@ from .engine.reading import Reader
 from .engine.revision import Revision
 from .engine.site import Built, Readers, carried, render_routes, to_render
 from .errors import Diagnostic, Problems, Severity, UsageError
+from .languages import check_language
 from .pipeline import Reading
 from .render import Renderer, theme_environment
 from .templating import check_templates
@@ -180,6 +181,10 @@ class Preview:
         reading = self.reader.read(drafts=self.drafts, changed=None if whole else changed)
         problems = reading.problems
         self.patched = reading.patched is not None
+        if whole and reading.config is not None:  # catalogs are theme files: read then
+            config = reading.config
+            env = theme_environment(self.root)
+            check_language(self.root, config.language, config.language_at, env, problems)
         if problems.errors or reading.hub is None:
             if whole:  # templates too, as `cohub check` reports them
                 check_templates(theme_environment(self.root), problems)

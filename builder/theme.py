@@ -23,7 +23,6 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import Problems
 from .files import HubTemplates, check_tree, read_regular
-from .languages import english
 from .markdown import pygments_css
 
 
@@ -66,7 +65,6 @@ def environment(hub_root: Path) -> ThemeEnvironment:
     # gettext call fills its placeholders ("newstyle"), so `%` is `%%` in every id.
     env.policies["ext.i18n.trimmed"] = True
     env.newstyle_gettext = True  # type: ignore[attr-defined]
-    english().install(env)  # until a renderer installs the hub's language
     return env
 
 

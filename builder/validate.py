@@ -261,6 +261,8 @@ class Validator:
             return self.error(node.pos, name, f"expected {ftype.describe}, found an empty string")
         if not self.clean(text, node.pos, name):
             return INVALID
+        if isinstance(ftype, s.Text) and ftype.pattern and not re.fullmatch(ftype.pattern, text):
+            return self.expected(node, name, ftype)
         if (
             isinstance(ftype, s.Text)
             and ftype.slugged

@@ -134,7 +134,7 @@ class Reader:
         items = [self.files[rel][0] for _, rel, _ in listed]
         for _, rel, _ in listed:
             problems.extend(self.files[rel][1])
-        linked = link(config, items, today, drafts, problems)
+        linked = link(config, items, today, drafts, problems, self.root)
         full, hub = linked.full, linked.hub
         if last is not None and last.config == config and full is not None:
             kept = keep_unchanged(last.full, full)
