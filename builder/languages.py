@@ -300,12 +300,17 @@ def read_catalog(
         line = data[: exc.start].count(b"\n") + 1
         problems.error(name, Pos(line, 1), "expected UTF-8 text, found other bytes", field=FIELD)
         return None
+    malformed = _malformed_line(text)
+    if malformed is not None:
+        line, what = malformed
+        problems.error(name, Pos(line, 1), f"expected a gettext catalog: {what}", field=FIELD)
+        return None
     try:
         catalog = read_po(io.StringIO(text), abort_invalid=True)
     except PoFileError as exc:
         problems.error(
             name,
-            Pos(max(exc.lineno, 1), 1),
+            Pos(exc.lineno + 1, 1),
             f"expected a gettext catalog: {exc.message}",
             field=FIELD,
         )
@@ -324,6 +329,19 @@ def read_catalog(
             )
             catalog.delete(message.id, context=message.context)
     return CatalogFile(language, hub, name, catalog)
+
+
+_PO_LINE = re.compile(r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*')
+
+
+def _malformed_line(text: str) -> tuple[int, str] | None:
+    """The first line of a catalog that is no comment, keyword or quoted string
+    (Babel's reader takes `msgstr "Ideen` for "Idee" rather than refuse it)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and not _PO_LINE.fullmatch(stripped):
+            return number, f"line {number} is not a quoted string after a keyword"
+    return None
 
 
 def _first(msgid: str | tuple) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .languages import N_, Language
+from .languages import Language
 from .link import PRIVATE_NAMES
 from .markdown import absolute_links
 from .model import Idea, Stamp, Who
@@ -39,8 +39,6 @@ PURPOSES = {
 #: The route kinds of the API's files (`urls.data_routes`).
 KINDS = ("data", "idea-data", "data-schema")
 
-#: A round's state as readers call it (a message, translated where it is written).
-ROUND_STATE_LABELS = {"upcoming": N_("Upcoming"), "open": N_("Open"), "closed": N_("Closed")}
 
 SCHEMA_FOLDER = Path(__file__).resolve().parent / "schemas"
 
@@ -66,6 +64,12 @@ class OpenData:
         """`language`: the hub's, which the labels (`status_label`…) are written in."""
         self.hub = hub
         self.t = language.gettext
+        #: A round's state as readers call it ("Open" is a state here, not a verb).
+        self.state_labels = {
+            "upcoming": language.pgettext("round state", "Upcoming"),
+            "open": language.pgettext("round state", "Open"),
+            "closed": language.pgettext("round state", "Closed"),
+        }
         self.links = links
         self.markdown = markdown
 
@@ -199,7 +203,7 @@ class OpenData:
             "opens": _day(round_.opens),
             "closes": _day(round_.closes),
             "state": round_.state,
-            "state_label": self.t(ROUND_STATE_LABELS[round_.state]),
+            "state_label": self.state_labels[round_.state],
             "product": round_.product if round_.product in products else None,
             "product_name": products[round_.product].name if round_.product in products else None,
             "questions": list(round_.questions),

@@ -786,7 +786,7 @@ class Renderer:
         groups = [
             ("open", t.gettext("Open now"), sorted((r for r in rounds if r.state == "open"), key=lambda r: (r.closes, r.slug))),
             ("upcoming", t.gettext("Coming up"), sorted((r for r in rounds if r.state == "upcoming"), key=lambda r: (r.opens, r.slug))),
-            ("closed", t.pgettext("rounds", "Closed"), sorted((r for r in rounds if r.state == "closed"), key=lambda r: (-r.closes.day.toordinal(), r.slug))),
+            ("closed", t.pgettext("round state", "Closed"), sorted((r for r in rounds if r.state == "closed"), key=lambda r: (-r.closes.day.toordinal(), r.slug))),
         ]  # fmt: skip
         return {
             "page": Page(

@@ -207,7 +207,7 @@ def test_the_default_theme_names_no_private_attribute(tmp_path):
 
 def test_the_renderer_s_globals_and_filters_work_in_the_sandbox(tmp_path, capsys):
     """What the theme contract gives templates: `hub`, `site`, `urls`, `cached`,
-    `cached_rows`, the filters, Jinja's own globals."""
+    `cached_rows`, the filters, the gettext calls, Jinja's own globals."""
     root = hub_with(
         tmp_path,
         {
@@ -216,7 +216,9 @@ def test_the_renderer_s_globals_and_filters_work_in_the_sandbox(tmp_path, capsys
                 "<p id=n>{{ hub.ideas | length }} ideas in {{ site.title }}</p>\n"
                 "<p id=u>{{ urls.idea(idea.slug) }} {{ urls.absolute('/x/') }}</p>\n"
                 "<p id=d>{{ idea.submitted | date }} {{ idea.submitted | iso }}</p>\n"
-                "<p id=p>{{ 3 | plural('vote') }} {{ 0.5 | percent }}</p>\n"
+                "<p id=p>{{ 3 | plural('vote') }} {{ 0.5 | percent }} {{ 1234 | number }}</p>\n"
+                "<p id=t>{{ _('Ideas') }} {% trans n=2 %}{{ n }} idea{% pluralize %}{{ n }} ideas"
+                "{% endtrans %} {{ ngettext('%(num)s vote', '%(num)s votes', 1) }}</p>\n"
                 "<p id=c>{{ cached('status', idea.status) }}</p>\n"
                 "{% for i in range(2) %}{{ loop.index }}{{ cycler('a', 'b').next() }}{% endfor %}\n"
                 "<ul>{{ cached_rows('status', ['planned', 'shipped']) }}</ul>\n"
@@ -230,8 +232,9 @@ def test_the_renderer_s_globals_and_filters_work_in_the_sandbox(tmp_path, capsys
     assert "<h1>Dark mode</h1>" in page
     assert "<p id=n>3 ideas in Test Hub</p>" in page
     assert "<p id=u>/ideas/dark-mode/ https://hub.example.com/x/</p>" in page
-    assert "<p id=d>2 Mar 2026 2026-03-02</p>" in page
-    assert "<p id=p>3 votes 50%</p>" in page
+    assert "<p id=d>March 2, 2026 2026-03-02</p>" in page
+    assert "<p id=p>3 votes 50% 1,234</p>" in page
+    assert "<p id=t>Ideas 2 ideas 1 vote</p>" in page
     assert "1a2a" in page and "a-2 6 1024" in page
 
 
