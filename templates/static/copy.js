@@ -9,6 +9,11 @@
      name, for a page with several; it starts with the button's word, "Copy".
    - `data-copy-done="Copied the address."` (optional): what is announced once it
      is copied.
+   The script's own words are the page's, in the language of the theme: the JSON of
+   `data-copy-text` on the element that loads it (base.html's <script>), with
+   "copy" (the button's word), "copied" (its word once it has copied), "done" (what
+   is announced without `data-copy-done`) and "by_hand" (what is announced when
+   the clipboard is refused). English is only the fallback of a page without them.
 
    Without JavaScript the element is left as it is, its text there to select. Where
    the clipboard is refused (an http page, a browser's setting), the text is
@@ -16,10 +21,23 @@
 "use strict";
 
 (() => {
-  const COPY = "Copy";
-  const COPIED = "Copied";
-  const DONE = "Copied to the clipboard.";
-  const BY_HAND = "Selected: press Ctrl+C (⌘C on a Mac) to copy it.";
+  /** The page's words for the script (see above), or none when they are missing or
+      not JSON. */
+  function pageWords() {
+    const holder = document.currentScript?.dataset.copyText
+      ? document.currentScript
+      : document.querySelector("script[data-copy-text]");
+    try {
+      return JSON.parse(holder?.dataset.copyText || "{}") || {};
+    } catch {
+      return {};
+    }
+  }
+  const words = pageWords();
+  const COPY = words.copy || "Copy";
+  const COPIED = words.copied || "Copied";
+  const DONE = words.done || "Copied to the clipboard.";
+  const BY_HAND = words.by_hand || "Selected: press Ctrl+C (⌘C on a Mac) to copy it.";
   /** How long the button says it copied before it says "Copy" again. */
   const SHOWN_MS = 2000;
 

@@ -6,8 +6,10 @@
    already on the page. Its controls go into the empty `.filter-bar` the page keeps
    for them (`data-filter-for`: the id of the cards' container; `data-filter`: the
    facets to offer; `data-filter-text`: the words to say, so that they are the
-   theme's), which style.css holds room for while scripts run, so nothing below
-   moves when they appear. Each card says what it is filtered by in `data-facets`.
+   theme's, in its language, English being only the fallback of a page without
+   them), which style.css holds room for while scripts run, so nothing below
+   moves when they appear. Counts are written as the page's language (`<html
+   lang>`) writes numbers. Each card says what it is filtered by in `data-facets`.
    The choice is kept in the address (?status=planned&tag=invoices), so a filtered
    view can be shared, and restored from it. */
 "use strict";
@@ -15,6 +17,18 @@
 (() => {
   /** Where each facet's values are in a card's `data-facets`. */
   const FIELDS = { status: "status", product: "product", tag: "tags" };
+  /** Each facet's label, when the page does not say it. */
+  const NAMES = { status: "Status", product: "Product", tag: "Tag" };
+  const NO_MATCH = "No idea here matches.";
+
+  /** A count as the page's language writes it (its digits, its grouping). */
+  function number(n) {
+    try {
+      return n.toLocaleString(document.documentElement.lang || "en");
+    } catch {
+      return String(n); // a language tag the browser does not take
+    }
+  }
 
   /** A card's values of one facet, as [key, label, url, rank?] lists. */
   function valuesOf(facets, facet) {
@@ -74,9 +88,9 @@
       const id = `filter-${bar.dataset.filterFor}-${facet}`;
       const select = make("select", { id, name: facet }, [
         make("option", { value: "", textContent: words.any || "Any" }),
-        ...found.map((o) => make("option", { value: o.key, textContent: `${o.label} (${o.count})` })),
+        ...found.map((o) => make("option", { value: o.key, textContent: `${o.label} (${number(o.count)})` })),
       ]);
-      const label = make("label", { htmlFor: id, textContent: words[facet] || facet });
+      const label = make("label", { htmlFor: id, textContent: words[facet] || NAMES[facet] });
       return { facet, select, found, field: make("div", { className: "filter-field" }, [label, select]) };
     });
     const form = make("div", { className: "filter-form" }, selects.map(({ field }) => field));
@@ -89,7 +103,7 @@
     const groups = [...list.querySelectorAll("[data-filter-group]")]
       .filter((group) => group.querySelector("[data-facets]"))
       .map((group) => {
-        const note = make("p", { className: "empty", hidden: true, textContent: words.none || "" });
+        const note = make("p", { className: "empty", hidden: true, textContent: words.none || NO_MATCH });
         group.append(note);
         return { group, note };
       });
@@ -109,16 +123,16 @@
       }
       if (!announce) return;
       const said = (words.shown || "{shown} / {total}")
-        .replace("{shown}", shown)
-        .replace("{total}", cards.length);
-      result.replaceChildren(shown ? said : `${words.none || ""} ${said}`);
+        .replace("{shown}", number(shown))
+        .replace("{total}", number(cards.length));
+      result.replaceChildren(shown ? said : `${words.none || NO_MATCH} ${said}`);
       // Some of a longer list: the full list of each value chosen is a link away.
       const more =
         "filterMore" in bar.dataset
           ? chosen.map(({ select, found }) => found.find((o) => o.key === select.value))
           : [];
       if (more.length) {
-        result.append(` ${words.more || ""} `);
+        result.append(` ${words.more || "See the full lists:"} `);
         more.forEach((o, n) => {
           if (n) result.append(" · ");
           result.append(make("a", { href: o.url, textContent: o.label }));
