@@ -218,6 +218,16 @@ class Renderer:
             urls=self.links,
             statuses=STATUSES,
             status_labels={s: language.gettext(label) for s, label in STATUS_LABELS.items()},
+            # A status inside a sentence ("now planned"): its own message, not a label
+            # lowercased, which is wrong for German's nouns and others.
+            status_words={
+                "new": language.pgettext("status in a sentence", "new"),
+                "under-review": language.pgettext("status in a sentence", "under review"),
+                "planned": language.pgettext("status in a sentence", "planned"),
+                "in-progress": language.pgettext("status in a sentence", "in progress"),
+                "shipped": language.pgettext("status in a sentence", "shipped"),
+                "declined": language.pgettext("status in a sentence", "declined"),
+            },
             change_labels={c: language.gettext(label) for c, label in CHANGE_LABELS.items()},
         )
         self.env.filters.update(
@@ -616,7 +626,6 @@ class Renderer:
         )
 
     def _idea_list(self, route: Route, title: str, crumbs, **extra) -> dict:
-        extra.setdefault("order", self.language.gettext("newest first"))
         ideas = self.listed(route)
         paginator = self._paginator(route, self.on_page(route), len(ideas))
         heading = self._paged_title(title, route)
@@ -653,7 +662,6 @@ class Renderer:
                 "asked for it too, and the people behind the ideas merged into it."
             ),
             status=None,
-            order=t.gettext("most asked first"),
         )
 
     def _status(self, route: Route) -> dict:

@@ -601,7 +601,7 @@ def test_choosing_a_status_product_and_tag_shows_just_the_matching_ideas(browser
         page.select_option("#filter-idea-list-status", "planned")
         shown = [c["shown"] for c in _cards(page, "#idea-list")]
         assert shown == _matching(cards, status="planned") and 0 < sum(shown) < 20
-        assert result.inner_text().startswith(f"Showing {sum(shown)} of the 20 ideas on this page.")
+        assert result.inner_text().startswith(f"Ideas shown on this page: {sum(shown)} of 20.")
         # Some of a longer list: the full list of the status is a link away.
         assert result.locator("a").get_attribute("href") == "/ideas/status/planned/"
         assert urlsplit(page.url).query == "status=planned"
@@ -653,7 +653,7 @@ def test_a_product_page_filters_by_status_and_a_tag_page_by_product(browser, bas
         page.select_option("#filter-idea-list-product", "web")
         shown = [c["shown"] for c in _cards(page, "#idea-list")]
         assert shown == _matching(cards, product="web") and 0 < sum(shown) < len(cards)
-        assert page.inner_text(".filter-result") == f"Showing {sum(shown)} of {len(cards)} ideas."
+        assert page.inner_text(".filter-result") == f"Ideas shown: {sum(shown)} of {len(cards)}."
     finally:
         page.close()
 
@@ -697,7 +697,7 @@ def test_the_filters_work_from_the_keyboard(browser, base_url):
         assert all(c["status"] == "new" for c in _cards(page, "#idea-list") if c["shown"]), (
             "the cards do not follow the control"
         )
-        assert page.inner_text(".filter-result").startswith("Showing ")
+        assert page.inner_text(".filter-result").startswith("Ideas shown")
         assert page.evaluate("document.activeElement.id") == "filter-idea-list-status"
     finally:
         page.close()

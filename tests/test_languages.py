@@ -229,7 +229,7 @@ def _english_pieces(language: str) -> dict[str, str]:
         translated = " ".join(strings)
         for msgid in ids:
             for piece in _PLACEHOLDERS.split(msgid):
-                words = " ".join(re.findall(r"[A-Za-z][A-Za-z’']+", piece))
+                words = " ".join(re.findall(r"[A-Za-z][A-Za-z\u2019']+", piece))
                 if len(words) >= 4 and words not in translated:
                     pieces.setdefault(words, ids[0])
     return pieces
@@ -273,7 +273,7 @@ def _html_text(text: str) -> str:
 def _labels(value):
     if isinstance(value, dict):
         for key, item in value.items():
-            if key.endswith("_label") or key == "name" and item in ("a customer", "the team"):
+            if key.endswith("_label") or (key == "name" and item in ("a customer", "the team")):
                 yield item
             elif isinstance(item, dict | list):
                 yield from _labels(item)
