@@ -331,7 +331,9 @@ def read_catalog(
     return CatalogFile(language, hub, name, catalog)
 
 
-_PO_LINE = re.compile(r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*')
+_PO_LINE = re.compile(
+    r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*'
+)
 
 
 def _malformed_line(text: str) -> tuple[int, str] | None:

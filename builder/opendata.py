@@ -17,7 +17,7 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .languages import Language
+from .languages import N_, Language
 from .link import PRIVATE_NAMES
 from .markdown import absolute_links
 from .model import Idea, Stamp, Who
@@ -26,15 +26,15 @@ from .urls import DATA_DOCUMENTS as DOCUMENTS
 from .urls import DATA_SCHEMAS as SCHEMAS
 from .urls import Route, Urls
 
-#: What each schema's documents hold, as /feeds/ and docs/api.md say it; "idea" is
-#: the document of each idea, /api/v1/ideas/SLUG.json.
+#: What each schema's documents hold, as /feeds/ (in the hub's language) and
+#: docs/api.md say it; "idea" is the document of each idea, /api/v1/ideas/SLUG.json.
 PURPOSES = {
-    "hub": "The hub: its title, statuses, products, the loop in figures, and links to the rest.",
-    "ideas": "Every published idea: status, product, tags, how many asked, days to first answer.",
-    "idea": "One idea whole: the customer's words and every answer, as HTML and as text.",
-    "rounds": "Every feedback round: dates, state, questions, what we heard, what it led to.",
-    "releases": "Every release, newest first: each change with the ideas, rounds and people it credits.",
-    "people": "Everyone with a page: name, team, and what they raised, supported and shaped.",
+    "hub": N_("The hub: its title, statuses, products, the loop in figures, and links to the rest."),
+    "ideas": N_("Every published idea: status, product, tags, how many asked, days to first answer."),
+    "idea": N_("One idea whole: the customer's words and every answer, as HTML and as text."),
+    "rounds": N_("Every feedback round: dates, state, questions, what we heard, what it led to."),
+    "releases": N_("Every release, newest first: each change with the ideas, rounds and people it credits."),
+    "people": N_("Everyone with a page: name, team, and what they raised, supported and shaped."),
 }  # fmt: skip
 #: The route kinds of the API's files (`urls.data_routes`).
 KINDS = ("data", "idea-data", "data-schema")

@@ -293,8 +293,12 @@ class Renderer:
         )
 
     def _date(self, value: Stamp | date) -> str:
-        """The `date` filter: a day as the hub's language writes it in full."""
-        return self.language.date(value.day if isinstance(value, Stamp) else value)
+        """The `date` filter: a day as the hub's language writes it in full. Anything
+        but a date is the template's error, said as one (Babel's own would not be)."""
+        day = value.day if isinstance(value, Stamp) else value
+        if not isinstance(day, date):
+            raise TypeError(f"the date filter takes a date, found {type(value).__name__}")
+        return self.language.date(day)
 
     def _percent(self, share: float | None) -> str:
         """The `percent` filter; an en dash where there is no share to show."""
@@ -794,7 +798,7 @@ class Renderer:
         groups = [
             ("open", t.gettext("Open now"), sorted((r for r in rounds if r.state == "open"), key=lambda r: (r.closes, r.slug))),
             ("upcoming", t.gettext("Coming up"), sorted((r for r in rounds if r.state == "upcoming"), key=lambda r: (r.opens, r.slug))),
-            ("closed", t.pgettext("round state", "Closed"), sorted((r for r in rounds if r.state == "closed"), key=lambda r: (-r.closes.day.toordinal(), r.slug))),
+            ("closed", t.pgettext("heading of the rounds that have closed", "Closed"), sorted((r for r in rounds if r.state == "closed"), key=lambda r: (-r.closes.day.toordinal(), r.slug))),
         ]  # fmt: skip
         return {
             "page": Page(
@@ -1059,7 +1063,7 @@ class Renderer:
                 name,
                 self.links.path(path),
                 self.links.absolute(path),
-                DATA_PURPOSES[name],
+                self.language.gettext(DATA_PURPOSES[name]),
                 self.links.data_schema(name),
                 pattern=name == "idea",
             )

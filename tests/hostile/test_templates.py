@@ -348,7 +348,7 @@ RUNTIME = {
     "a call on None": ("{{ none() }}", "TypeError: 'NoneType' object is not callable"),
     "a bad value for a filter": (
         "{{ idea.title | date }}",
-        "AttributeError: 'str' object has no attribute 'day'",
+        "TypeError: the date filter takes a date, found str",
     ),
     "a filter called wrong": (
         "{{ idea.tags | plural }}",
