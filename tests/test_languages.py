@@ -385,7 +385,9 @@ def test_plurals_follow_cldr(language, tmp_path):
     catalog = _catalog(language)
     assert catalog.plural_forms == get_plural(language).plural_forms
     t = load(tmp_path, language)
-    forms = {n: t.ngettext("%(count)s idea", "%(count)s ideas", n, count=n) for n in (0, 1, 2, 1000)}
+    forms = {
+        n: t.ngettext("%(count)s idea", "%(count)s ideas", n, count=n) for n in (0, 1, 2, 1000)
+    }
     expected = {
         "de": {0: "0 Ideen", 1: "1 Idee", 2: "2 Ideen", 1000: "1.000 Ideen"},
         "fr": {0: "0 idée", 1: "1 idée", 2: "2 idées", 1000: "1\u202f000 idées"},
