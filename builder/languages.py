@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from gettext import NullTranslations
+from gettext import NullTranslations, c2py
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -60,7 +60,8 @@ LANGUAGE_TAG = r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*"
 #: What a translation may hold after `%`: a named placeholder, or `%%` for a percent
 #: sign. Anything else (`%d`, `%(n)999999999s`) would crash or blow up a page.
 _PLACEHOLDER = re.compile(r"%(?:\((\w+)\)s|%)")
-_PERCENT = re.compile(r"%")
+#: CLDR's languages have at most six plural categories (Arabic's).
+MAX_PLURALS = 6
 
 
 def N_(message: str) -> str:
@@ -315,6 +316,10 @@ def read_catalog(
             field=FIELD,
         )
         return None
+    rule = _plural_problem(catalog)
+    if rule:
+        problems.error(name, Pos(1, 1), rule, field=FIELD, hint="Plural-Forms in the header")
+        return None
     for message in list(catalog):
         if not message.id:
             continue  # the header
@@ -344,6 +349,19 @@ def _malformed_line(text: str) -> tuple[int, str] | None:
         if stripped and not stripped.startswith("#") and not _PO_LINE.fullmatch(stripped):
             return number, f"line {number} is not a quoted string after a keyword"
     return None
+
+
+def _plural_problem(catalog: Catalog) -> str:
+    """What is wrong with a catalog's plural rule, or "": gettext compiles the rule
+    when the catalog is loaded (and refuses anything but C's arithmetic), so a rule it
+    refuses would stop the build there."""
+    try:
+        c2py(catalog.plural_expr)
+    except (ValueError, RecursionError, SyntaxError) as exc:
+        return f"the plural rule cannot be read: {exc}"
+    if not 1 <= catalog.num_plurals <= MAX_PLURALS:
+        return f"expected from 1 to {MAX_PLURALS} plural forms, found {catalog.num_plurals}"
+    return ""
 
 
 def _first(msgid: str | tuple) -> str:

@@ -574,6 +574,42 @@ def test_a_broken_translation_is_an_error_at_its_line_never_a_crash(tmp_path, en
     assert not result.ok and not (root / "site").exists()
 
 
+@pytest.mark.parametrize(
+    "rule, message",
+    [
+        ("nplurals=2; plural=__import__('os').getpid();", "the plural rule cannot be read"),
+        ("nplurals=2; plural=" + "(" * 500 + "n" + ")" * 500 + ";", "the plural rule cannot"),
+        ("nplurals=99; plural=n;", "expected from 1 to 6 plural forms, found 99"),
+    ],
+)
+def test_a_plural_rule_gettext_would_refuse_is_an_error(tmp_path, rule, message):
+    po = _po("de", {"Ideas": "Ideen"}, plural=rule)
+    files = {**GERMAN, "templates/locales/de/LC_MESSAGES/messages.po": po}
+    root = write_hub(tmp_path, files, hub_yaml("de"))
+    status, lines = _check(root)
+    assert status == 1
+    assert any(
+        line.startswith("templates/locales/de/LC_MESSAGES/messages.po:1:1: error: language: ")
+        and message in line
+        for line in lines
+    ), lines
+    assert not build(root, environ=ENV, search=False).ok
+
+
+def test_a_catalog_that_links_out_of_the_hub_is_refused(tmp_path):
+    outside = tmp_path / "outside.po"
+    outside.write_text(_po("de", {"Ideas": "Geheim"}), encoding="utf-8")
+    (tmp_path / "hub").mkdir()
+    root = write_hub(tmp_path / "hub", GERMAN, hub_yaml("de"))
+    path = root / "templates/locales/de/LC_MESSAGES/messages.po"
+    path.parent.mkdir(parents=True)
+    path.symlink_to(outside)
+    status, lines = _check(root)
+    assert status == 1
+    assert any(line.startswith("templates/locales/de/LC_MESSAGES/messages.po") for line in lines)
+    assert not build(root, environ=ENV, search=False).ok
+
+
 def test_a_catalog_that_is_not_utf8_is_an_error(tmp_path):
     files = dict(GERMAN)
     root = write_hub(tmp_path, files, hub_yaml("de"))
