@@ -171,13 +171,13 @@ def test_a_duplicate_is_a_tombstone_pointing_to_the_original(site):
 def test_round_page_shows_state_questions_heard_ideas_and_changes(site):
     tree = page(site, "/rounds/spring/")
     main = text(tree.xpath("//main")[0])
-    assert "Closed 31 Mar 2026" in main
+    assert "Closed March 31, 2026" in main
     assert "What slows you down?" in main
     assert "We heard that the screen is too bright." in main
     assert "/ideas/dark-mode/" in hrefs(tree)
     assert "/changelog/v1/#change-1" in hrefs(tree)
     open_round = page(site, "/rounds/winter/")
-    assert "Open until 15 Dec 2026" in text(open_round.xpath("//main")[0])
+    assert "Open until December 15, 2026" in text(open_round.xpath("//main")[0])
     assert "https://forms.example.com/winter" in hrefs(open_round)
 
 

@@ -110,7 +110,7 @@ def test_an_idea_with_no_words_shows_no_empty_quote(hub):
     empty = page(site, "/ideas/dark-mode/")
     assert not empty.xpath("//blockquote")
     # Who asked, and when, is still on the page.
-    assert "Submitted by bob 2 Mar 2026" in text(empty.xpath("//ol[@class='timeline']")[0])
+    assert "Submitted by bob March 2, 2026" in text(empty.xpath("//ol[@class='timeline']")[0])
     assert not page(site, "/ideas/night/").xpath("//details")
     said = page(site, "/ideas/said/").xpath("//blockquote[@class='customer-words']")
     assert "Words of Said." in text(said[0])
