@@ -87,7 +87,12 @@ class Calendars:
         event.add("dtstart", round_.opens.day)
         event.add("dtend", round_.closes.day + timedelta(days=1))
         event.add("summary", round_.title)
-        event.add("description", self._description(round_, page))
+        # The description is the theme's words (and the round's): in the hub's language.
+        event.add(
+            "description",
+            self._description(round_, page),
+            parameters={"LANGUAGE": self.language.tag},
+        )
         event.add("url", page)
         # A round asks for a moment of one's time, not the whole day: it never
         # shows the reader as busy.

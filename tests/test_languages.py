@@ -360,6 +360,11 @@ def test_the_german_site_says_german_things(german_site):
     assert labels["shipped"] != "Shipped" and labels["declined"] != "Declined"
     hub = json.loads((german_site / "api/v1/hub.json").read_text(encoding="utf-8"))
     assert hub["language"] == "de"
+    calendar = Calendar.from_ical((german_site / "rounds.ics").read_bytes())
+    for event in calendar.walk("VEVENT"):
+        assert event["description"].params["LANGUAGE"] == "de"
+    described = {str(e["summary"]): str(e["description"]) for e in calendar.walk("VEVENT")}
+    assert described["Frühlingsgespräche"].startswith("Was wir fragen:\n1. Was bremst Sie")
 
 
 def test_dates_read_as_each_language_writes_them(hub, tmp_path):
