@@ -112,7 +112,10 @@ class Language:
         "12 mars 2026", "12 de marzo de 2026"; never the ambiguous 03/12/2026."""
         text = self._dates.get(day)
         if text is None:
-            text = self._dates[day] = format_date(day, "long", locale=self.locale)
+            text = format_date(day, "long", locale=self.locale)
+            if day.day == 1 and self.locale.language == "fr" and text.startswith("1 "):
+                text = "1er" + text[1:]  # French's first of the month, which CLDR omits
+            self._dates[day] = text
         return text
 
     def month(self, day: date) -> str:
@@ -121,7 +124,7 @@ class Language:
 
     def month_name(self, day: date) -> str:
         """A month's short name alone ("Mar", "März"): a chart's crowded axis."""
-        return format_skeleton("MMM", day, locale=self.locale)
+        return format_date(day, "MMM", locale=self.locale)
 
     def quarter(self, day: date) -> str:
         """The quarter a day is in, with its year ("Q1 2026", "1. Quartal 2026")."""
