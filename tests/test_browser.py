@@ -14,6 +14,8 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
+import shutil
 import sys
 import threading
 import time
@@ -24,7 +26,7 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import AXE_JS, ROOT, read, require
+from conftest import AXE_JS, EPOCH, ROOT, read, require
 from lxml import html
 
 from builder.urls import plan
@@ -744,3 +746,97 @@ def test_without_the_clipboard_the_address_is_selected_to_copy_by_hand(browser, 
         )
     finally:
         page.close()
+
+
+# -- the theme in other languages ------------------------------------------------------
+
+#: The default theme's languages besides English, whose words are longer (German's
+#: compounds, French's phrases): the layout must hold them as it holds English.
+LANGUAGES = ("de", "fr", "es")
+#: Pages axe reads in each language: one of each layout the longer words could break.
+#: (Light only: the colours are the same in every language; English checks both.)
+AXE_IN_LANGUAGES = ("home", "idea", "roadmap", "release", "impact", "feeds")
+#: Pages whose script-made controls hold words: the filters' and the copy buttons'.
+WORDED_CONTROLS = ("ideas", "roadmap", "feeds")
+
+
+@pytest.fixture(scope="session")
+def translated(tmp_path_factory):
+    """The example hub built in each language (its content stays English), served:
+    language -> base URL."""
+    from builder.build import build
+
+    urls, servers = {}, []
+    for language in LANGUAGES:
+        root = tmp_path_factory.mktemp(f"hub-{language}")
+        shutil.copytree(ROOT / "content", root / "content")
+        config = (ROOT / "hub.yaml").read_text(encoding="utf-8")
+        (root / "hub.yaml").write_text(
+            re.sub(r"(?m)^language: .*$", f"language: {language}", config), encoding="utf-8"
+        )
+        result = build(root, environ={"SOURCE_DATE_EPOCH": EPOCH}, search=False)
+        assert result.ok, [d.text() for d in result.problems.errors]
+        server = _serve(root / "site")
+        servers.append(server)
+        urls[language] = f"http://127.0.0.1:{server.server_address[1]}"
+    yield urls
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def test_no_page_scrolls_sideways_on_a_phone_in_any_language(browser, translated):
+    page = browser.new_page(viewport=PHONE)
+    failures = []
+    try:
+        for language, base in translated.items():
+            assert page.goto(base + "/").ok
+            assert page.evaluate("document.documentElement.lang") == language
+            for name, path in PAGES.items():
+                _open(page, base + path)
+                result = page.evaluate(OVERFLOW_JS)
+                if result["scroll"] > result["width"]:
+                    failures.append(f"{language} {name} {path}: {result}")
+    finally:
+        page.close()
+    assert not failures, "horizontal overflow at 390 px:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_axe_finds_nothing_in_each_language(axe_page, translated, language):
+    report = []
+    for name in AXE_IN_LANGUAGES:
+        _open(axe_page, translated[language] + PAGES[name])
+        axe_page.add_script_tag(path=str(AXE_JS))
+        result = axe_page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+        )
+        violations = [v for v in result["violations"] if (name, v["id"]) not in KNOWN_AXE]
+        if violations:
+            report.append(f"{language} {PAGES[name]}:\n{_describe(violations)}")
+        _shot(axe_page, f"{name}-{language}")
+    assert not report, "\n".join(report)
+
+
+def test_the_controls_appear_without_moving_the_page_in_any_language(browser, translated):
+    """The room kept for the filters and copy buttons fits their words in every
+    language of the theme ("Kopieren" is wider than "Copy")."""
+    page = browser.new_page(viewport=PHONE)
+
+    def late(route):
+        time.sleep(0.2)
+        route.continue_()
+
+    moved = {}
+    try:
+        page.route("**/static/*.js", late)
+        for language, base in translated.items():
+            for name in WORDED_CONTROLS:
+                _open(page, base + PAGES[name])
+                page.wait_for_selector("[data-enhancement]", state="attached")
+                shifts = page.evaluate(LAYOUT_SHIFT_JS)
+                if sum(s["value"] for s in shifts) >= 0.001:
+                    moved[f"{language} {PAGES[name]}"] = shifts
+    finally:
+        page.close()
+    assert not moved, moved
