@@ -676,15 +676,18 @@ def test_the_preview_follows_a_catalog_edit_and_a_language_switch(tmp_path, monk
     from test_serve import Server
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    root = write_hub(tmp_path, GERMAN, hub_yaml("de"))
+    # The hub has a catalog of its own already: a watcher that is told of a new folder
+    # only once it exists can miss a file written into it at once (inotify's race).
+    files = {**GERMAN, **_hub_catalog("de", {"Search": "Suchen"})}
+    root = write_hub(tmp_path, files, hub_yaml("de"))
     server = Server(root)
     server.thread.start()
     assert server.ready.wait(15), server.log.getvalue()
     try:
-        body = server.wait_for("/", lambda s, b: ">Ideen</a>" in b, "German")
+        body = server.wait_for("/", lambda s, b: ">Ideen</a>" in b and ">Suchen</a>" in b, "German")
         assert 'lang="de"' in body
         time.sleep(0.3)  # the watcher starts after the first build is served
-        write_hub(root, _hub_catalog("de", {"Ideas": "Vorschläge"}), None)
+        write_hub(root, _hub_catalog("de", {"Search": "Suchen", "Ideas": "Vorschläge"}), None)
         server.wait_for("/", lambda s, b: ">Vorschläge</a>" in b, "the catalog edit")
         (root / "hub.yaml").write_text(hub_yaml("fr"), encoding="utf-8")
         body = server.wait_for("/", lambda s, b: 'lang="fr"' in b, "the language switch")
