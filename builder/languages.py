@@ -33,7 +33,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
-from jinja2 import pass_context
+from jinja2 import TemplateError, pass_context
 from jinja2.ext import extract_from_ast
 from markupsafe import Markup
 
@@ -514,6 +514,10 @@ def uses(root: Path, env, theme: Path) -> list[Use]:
     for name in sorted(HubTemplates(root).list_templates()):
         if name.startswith(("static/", f"{LOCALES}/")):
             continue
-        for use in template_uses(env, name):
+        try:
+            marked = list(template_uses(env, name))
+        except TemplateError:
+            continue  # a template that does not compile is check_templates' to report
+        for use in marked:
             found[use.msgid, use.context] = replace(use, hub=True)
     return list(found.values())

@@ -557,6 +557,15 @@ def test_a_hub_templates_untranslated_words_are_warnings_at_their_line(tmp_path)
     assert "Ganz neue Wörter" in _text(_page(root / "site", "/"))
 
 
+def test_a_hub_template_that_does_not_compile_is_reported_once(tmp_path):
+    files = {**GERMAN, "templates/home.html": "{% trans %}Unclosed\n", "templates/x.txt": "{%"}
+    root = write_hub(tmp_path, files, hub_yaml("de"))
+    status, lines = _check(root)
+    assert status == 1
+    errors = [line for line in lines if ": error: " in line]
+    assert [line.split(":")[0] for line in errors] == ["templates/home.html", "templates/x.txt"]
+
+
 @pytest.mark.parametrize(
     "entry, message",
     [
