@@ -704,3 +704,28 @@ def test_the_preview_follows_a_catalog_edit_and_a_language_switch(tmp_path, monk
     finally:
         server.stop.set()
         server.thread.join(15)
+
+
+# -- the theme's contract is documented ------------------------------------------------
+
+
+def test_every_global_and_filter_a_template_gets_is_in_docs_theme(tmp_path):
+    """docs/theme.md names each name the renderer gives templates (a new global or
+    filter without a line there fails here), the gettext calls included."""
+    import jinja2
+
+    from builder.engine.revision import Revision
+    from builder.pipeline import read_hub
+    from builder.render import Renderer
+    from builder.urls import plan
+
+    root = write_hub(tmp_path, GERMAN, hub_yaml("de"))
+    hub = read_hub(root, environ=ENV).hub
+    renderer = Renderer(Revision(hub, None), plan(hub), root, hub.config.base_url)
+    jinja = jinja2.Environment()
+    given = (set(renderer.env.globals) - set(jinja.globals)) | (
+        set(renderer.env.filters) - set(jinja.filters)
+    )
+    documented = (ROOT / "docs" / "theme.md").read_text(encoding="utf-8")
+    missing = sorted(n for n in given if not re.search(rf"`{re.escape(n)}[`(]", documented))
+    assert not missing, f"not in docs/theme.md: {missing}"
