@@ -86,6 +86,7 @@ class Language:
     chain: tuple[str, ...]
     translations: NullTranslations = field(repr=False, compare=False)
     _dates: dict = field(default_factory=dict, repr=False, compare=False)
+    _numbers: dict = field(default_factory=dict, repr=False, compare=False)
 
     def gettext(self, message: str, **variables) -> str:
         """`message` in this language, its `%(name)s` filled from `variables`
@@ -131,8 +132,13 @@ class Language:
         return format_skeleton("yQQQ", day, locale=self.locale)
 
     def number(self, n: int | float) -> str:
-        """`n` with this language's digit grouping and decimal sign (1,234 / 1.234)."""
-        return format_decimal(n, locale=self.locale)
+        """`n` with this language's digit grouping and decimal sign (1,234 / 1.234);
+        kept per value, as a site writes the same few counts thousands of times."""
+        key = (type(n), n)
+        text = self._numbers.get(key)
+        if text is None:
+            text = self._numbers[key] = format_decimal(n, locale=self.locale)
+        return text
 
     def percent(self, share: float) -> str:
         """A share as this language writes a percentage ("42%", "42 %")."""
@@ -171,6 +177,8 @@ def _template_call(language: Language, function: str):
         text = translate(*args)
         if context.eval_ctx.autoescape:
             text = Markup(text)
+        if "%" not in text:
+            return text  # nothing to fill (most labels): no formatting to do
         if plural:
             variables.setdefault("num", args[-1])
         return text % language.localized(variables)
