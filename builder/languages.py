@@ -479,6 +479,7 @@ def check_language(root: Path, tag: str, where: Pos, env, problems: Problems) ->
     own templates') that no catalog of the language translates."""
     theme = default_theme()
     found = Catalogs.of(root, theme)
+    _misplaced(root, found, problems)
     files = found.read(tag, problems)
     translated = [f for f in files if f.language != SOURCE]
     if candidates(tag)[-1].lower() == SOURCE:
@@ -513,6 +514,25 @@ def check_language(root: Path, tag: str, where: Pos, env, problems: Problems) ->
             field=FIELD,
             hint=hint,
         )
+
+
+def _misplaced(root: Path, found: Catalogs, problems: Problems) -> None:
+    """A catalog file the chain would never read (`locales/de.po`, a compiled `.mo`)
+    is a warning: the hub meant it to be read, and would otherwise never know."""
+    folder = root / "templates" / LOCALES
+    entry = HubFiles(root).vet(folder)
+    if not isinstance(entry, Entry) or not entry.is_dir:
+        return
+    read = {path.resolve() for path in found.hub.values()}
+    for file in HubFiles(root).walk(folder, Problems()):
+        if file.path.suffix in (".po", ".mo") and file.path.resolve() not in read:
+            problems.warning(
+                file.rel,
+                Pos(),
+                "not read: a catalog goes in templates/locales/LANG/LC_MESSAGES/messages.po",
+                field=FIELD,
+                hint="gettext's layout, with the .po itself (cohub reads no .mo)",
+            )
 
 
 def uses(root: Path, env, theme: Path) -> list[Use]:

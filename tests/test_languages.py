@@ -557,6 +557,18 @@ def test_a_hub_templates_untranslated_words_are_warnings_at_their_line(tmp_path)
     assert "Ganz neue Wörter" in _text(_page(root / "site", "/"))
 
 
+def test_a_catalog_where_none_is_read_is_a_warning(tmp_path):
+    files = {**GERMAN, "templates/locales/de.po": _po("de", {"Ideas": "Vorschläge"})}
+    files["templates/locales/fr/LC_MESSAGES/cohub.po"] = _po("fr", {})
+    root = write_hub(tmp_path, files, hub_yaml("de"))
+    status, lines = _check(root)
+    assert status == 0
+    assert [line.split(": warning: ")[0] for line in lines if "not read: a catalog" in line] == [
+        "templates/locales/de.po:1:1",
+        "templates/locales/fr/LC_MESSAGES/cohub.po:1:1",
+    ]
+
+
 def test_a_hub_template_that_does_not_compile_is_reported_once(tmp_path):
     files = {**GERMAN, "templates/home.html": "{% trans %}Unclosed\n", "templates/x.txt": "{%"}
     root = write_hub(tmp_path, files, hub_yaml("de"))
