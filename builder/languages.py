@@ -51,8 +51,8 @@ TEMPLATE_FILE = f"{LOCALES}/{DOMAIN}.pot"
 FIELD = "language"
 
 #: The names templates and cohub's code call to mark a message: Jinja's i18n extension
-#: compiles `{% trans %}` to the first two, and `scripts/messages.py` looks for all of
-#: them (`N_` marks a message translated later, where it is shown).
+#: compiles `{% trans %}` to `gettext` and `ngettext`, and `scripts/messages.py` looks
+#: for all of them (`N_` marks a message translated later, where it is shown).
 GETTEXT_FUNCTIONS = ("_", "gettext", "ngettext", "pgettext", "npgettext", "N_")
 
 #: A BCP 47 tag as hub.yaml writes one: a language, then a script, region or variant.
