@@ -157,7 +157,7 @@ GERMAN = {
     """,
     "content/changelog/version-3.md": """
         ---
-        title: Version drei
+        title: Die dritte Ausgabe
         date: 2026-06-10
         version: "3.0"
         product: web
@@ -172,7 +172,7 @@ GERMAN = {
           - type: security
             text: Sichere Anmeldung.
         ---
-        Eine große Version.
+        Eine große Ausgabe.
     """,
     "content/pages/mitmachen.md": "---\ntitle: Mitmachen\n---\nSo machen Sie mit.\n",
 }
@@ -306,15 +306,23 @@ def german_site(tmp_path_factory) -> Path:
     return root / "site"
 
 
-def test_a_german_hub_shows_no_english_word_of_the_theme(german_site):
-    """Every page kind, feed, follow page, calendar, badge and JSON label of a German
-    hub is walked for the theme's English messages; content is German, so any English
-    found is the theme's."""
-    pieces = _english_pieces("de")
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_hub_in_each_language_shows_no_english_word_of_the_theme(
+    language, german_site, tmp_path_factory
+):
+    """Every page kind, feed, follow page, calendar, badge and JSON label of a hub in
+    German, French and Spanish is walked for the theme's English messages; content is
+    German, so any English found is the theme's."""
+    site = german_site
+    if language != "de":
+        root = write_hub(tmp_path_factory.mktemp(language), GERMAN, hub_yaml(language))
+        _build(root)
+        site = root / "site"
+    pieces = _english_pieces(language)
     kinds = set()
     found = {}
-    for path in site_files(german_site):
-        rel = path.relative_to(german_site).as_posix()
+    for path in site_files(site):
+        rel = path.relative_to(site).as_posix()
         if rel.startswith(("static/", "api/v1/schema/", SEARCH_INDEX)):
             continue  # the schemas document the API for developers, in English
         text = _shown_text(path)
