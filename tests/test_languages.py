@@ -749,3 +749,17 @@ def test_every_global_and_filter_a_template_gets_is_in_docs_theme(tmp_path):
     documented = (ROOT / "docs" / "theme.md").read_text(encoding="utf-8")
     missing = sorted(n for n in given if not re.search(rf"`{re.escape(n)}[`(]", documented))
     assert not missing, f"not in docs/theme.md: {missing}"
+
+
+def test_the_feeds_of_a_german_hub_pass_the_validator_checks(german_site):
+    """The same checks as the example's feeds (tests/test_feeds.py), in German."""
+    from test_feeds import check_file, feed_files
+
+    feeds = feed_files(german_site)
+    assert len(feeds) > 20
+    problems = {}
+    for path in feeds:
+        found = check_file(german_site, path, "https://hub.example.com/")
+        if found:
+            problems[path.relative_to(german_site).as_posix()] = found
+    assert problems == {}
