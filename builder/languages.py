@@ -77,13 +77,11 @@ def N_(message: str) -> str:
 class Language:
     """The hub's language: its catalogs, chained, and its CLDR locale.
 
-    `tag` is hub.yaml's (what `<html lang>`, the feeds and the JSON say); `chain`
-    the languages whose catalogs answer, most specific first (empty: the theme
-    speaks English)."""
+    `tag` is hub.yaml's (what `<html lang>`, the feeds and the JSON say);
+    `translations` the catalogs that answer, the most specific first."""
 
     tag: str
     locale: Locale
-    chain: tuple[str, ...]
     translations: NullTranslations = field(repr=False, compare=False)
     _dates: dict = field(default_factory=dict, repr=False, compare=False)
     _numbers: dict = field(default_factory=dict, repr=False, compare=False)
@@ -91,22 +89,34 @@ class Language:
     def gettext(self, message: str, **variables) -> str:
         """`message` in this language, its `%(name)s` filled from `variables`
         (whole numbers as this language writes them)."""
-        return self.translations.gettext(message) % self.localized(variables)
+        return self.fill(self.translations.gettext(message), variables)
 
     def ngettext(self, singular: str, plural: str, n: int, **variables) -> str:
         """The form of a message for `n` by this language's CLDR plural rule;
         `%(num)s` is `n` as this language writes it."""
-        variables.setdefault("num", n)
-        return self.translations.ngettext(singular, plural, n) % self.localized(variables)
+        return self.fill(self.translations.ngettext(singular, plural, n), variables, n)
 
     def pgettext(self, context: str, message: str, **variables) -> str:
         """`gettext` of a message whose words mean more than one thing (`context`)."""
-        return self.translations.pgettext(context, message) % self.localized(variables)
+        return self.fill(self.translations.pgettext(context, message), variables)
 
     def npgettext(self, context: str, singular: str, plural: str, n: int, **variables) -> str:
-        variables.setdefault("num", n)
         text = self.translations.npgettext(context, singular, plural, n)
-        return text % self.localized(variables)
+        return self.fill(text, variables, n)
+
+    def fill(self, text, variables: dict, n: int | None = None):
+        """A translation with its placeholders filled (`%(num)s` is `n`, for a plural),
+        whole numbers written as this language writes them (a flag, `True`, is not a
+        number). Markup stays markup, and escapes what fills it. A text without `%`
+        (most labels) has nothing to fill."""
+        if "%" not in text:
+            return text
+        if n is not None:
+            variables.setdefault("num", n)
+        return text % {
+            name: self.number(value) if type(value) is int else value
+            for name, value in variables.items()
+        }
 
     def date(self, day: date) -> str:
         """A day as this language writes it in full: "March 12, 2026", "12. März 2026",
@@ -144,14 +154,6 @@ class Language:
         """A share as this language writes a percentage ("42%", "42 %")."""
         return format_percent(share, locale=self.locale)
 
-    def localized(self, variables: Mapping) -> dict:
-        """What fills a message: whole numbers written as this language writes them
-        (a flag, `True`, is not a number)."""
-        return {
-            name: self.number(value) if type(value) is int else value
-            for name, value in variables.items()
-        }
-
     def install(self, env) -> None:
         """Make this the language `env`'s templates speak: the callables Jinja's i18n
         extension compiles `{% trans %}` and `_()` to, in its "newstyle", where the
@@ -169,7 +171,7 @@ def _template_call(language: Language, function: str):
     """A gettext function as templates call it. Under autoescape its translation is
     markup, as the template around it is (a catalog is part of the theme), and what
     fills it is escaped: the filling is done on the Markup."""
-    plural = function.startswith(("n", "np"))
+    plural = function.startswith("n")
     translate = getattr(language.translations, function)
 
     @pass_context
@@ -177,18 +179,14 @@ def _template_call(language: Language, function: str):
         text = translate(*args)
         if context.eval_ctx.autoescape:
             text = Markup(text)
-        if "%" not in text:
-            return text  # nothing to fill (most labels): no formatting to do
-        if plural:
-            variables.setdefault("num", args[-1])
-        return text % language.localized(variables)
+        return language.fill(text, variables, args[-1] if plural else None)
 
     return call
 
 
 def english() -> Language:
     """The theme's own words, untranslated, with English dates and numbers."""
-    return Language(SOURCE, Locale.parse(SOURCE), (), NullTranslations())
+    return Language(SOURCE, Locale.parse(SOURCE), NullTranslations())
 
 
 # -- catalogs -------------------------------------------------------------------------
@@ -415,8 +413,7 @@ def load(root: Path, tag: str, problems: Problems | None = None) -> Language:
         if translations is not None:
             layer.add_fallback(translations)
         translations = layer
-    chain = tuple(dict.fromkeys(f.language for f in files if f.language != SOURCE))
-    return Language(tag, _locale(tag), chain, translations or NullTranslations())
+    return Language(tag, _locale(tag), translations or NullTranslations())
 
 
 def _locale(tag: str) -> Locale:
@@ -519,12 +516,12 @@ def check_language(root: Path, tag: str, where: Pos, env, problems: Problems) ->
 def _misplaced(root: Path, found: Catalogs, problems: Problems) -> None:
     """A catalog file the chain would never read (`locales/de.po`, a compiled `.mo`)
     is a warning: the hub meant it to be read, and would otherwise never know."""
-    folder = root / "templates" / LOCALES
-    entry = HubFiles(root).vet(folder)
+    files, folder = HubFiles(root), root / "templates" / LOCALES
+    entry = files.vet(folder)
     if not isinstance(entry, Entry) or not entry.is_dir:
         return
     read = {path.resolve() for path in found.hub.values()}
-    for file in HubFiles(root).walk(folder, Problems()):
+    for file in files.walk(folder, Problems()):
         if file.path.suffix in (".po", ".mo") and file.path.resolve() not in read:
             problems.warning(
                 file.rel,
